@@ -1,0 +1,47 @@
+import { decodeJwt } from 'jose';
+import { UnauthenticatedError } from '../errors';
+import type { Principal } from '../principal';
+import type { UserStore } from '../users/user-store';
+import type { AccessTokenIssuer } from './access-token';
+import type { OidcVerifier } from './oidc';
+
+/** Turns an Authorization header into the Principal behind it, or says why it cannot. */
+export interface Authenticator {
+  authenticate(authorization: string | undefined): Promise<Principal>;
+}
+
+export function newAuthenticator(tokens: AccessTokenIssuer, users: UserStore, oidc: OidcVerifier | undefined): Authenticator {
+  return {
+    async authenticate(authorization) {
+      if (!authorization) throw new UnauthenticatedError('this endpoint needs an access token: send "Authorization: Bearer <token>" (POST /api/v1/auth/login gives one)');
+      const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization);
+      if (!match) throw new UnauthenticatedError('the Authorization header must be "Bearer <token>"');
+      const token = match[1]!;
+      if (!token.startsWith('ct1.')) return fromIdentityPlatform(token, oidc);
+      const claims = tokens.verify(token);
+      const user = await users.findById(claims.sub);
+      if (!user) throw new UnauthenticatedError('the access token names a user that no longer exists');
+      if (user.disabledAt) throw new UnauthenticatedError(`user '${user.username}' was disabled at ${user.disabledAt.toISOString()}`);
+      return {
+        id: user.id,
+        username: user.username,
+        role: user.role,
+        ...(user.department ? { department: user.department } : {}),
+        ...(user.subjectKey ? { subjectKey: user.subjectKey } : {}),
+        source: 'local',
+      };
+    },
+  };
+}
+
+function fromIdentityPlatform(token: string, oidc: OidcVerifier | undefined): Promise<Principal> {
+  let issuer: string | undefined;
+  try {
+    issuer = decodeJwt(token).iss;
+  } catch {
+    throw new UnauthenticatedError('the access token is neither this gateway\'s nor a JWT from the identity platform');
+  }
+  if (!oidc) throw new UnauthenticatedError('this gateway accepts no identity-platform tokens (GATEWAY_OIDC_ISSUER is not set); log in with POST /api/v1/auth/login');
+  if (issuer !== oidc.issuer) throw new UnauthenticatedError(`tokens from issuer '${issuer}' are not accepted; this gateway trusts '${oidc.issuer}'`);
+  return oidc.verify(token);
+}

@@ -1,0 +1,47 @@
+import { ForbiddenError } from './errors';
+import type { Principal } from './principal';
+import { roles, type Role } from './roles';
+
+/**
+ * Who may call what: the one table that decides, for every operation of the API, which roles
+ * may call it. Every route names its operation id, the server refuses to start with a route
+ * that is missing here, and a test walks every role against every operation.
+ *
+ * Finer rules that depend on the data (an admin manages only their own department's users, a
+ * citizen sees only their own records) live in the handlers and say so in their errors.
+ */
+export type Access = 'public' | readonly Role[];
+
+const everyone: readonly Role[] = roles;
+
+export const authorizationTable = {
+  getHealth: 'public',
+  getMetrics: 'public',
+  getOpenApi: 'public',
+  getApiDocs: 'public',
+  login: 'public',
+  createCitizenChallenge: 'public',
+  citizenLogin: 'public',
+  getMe: everyone,
+  listUsers: ['admin', 'auditor'],
+  createUser: ['admin'],
+  disableUser: ['admin'],
+  registerCitizen: ['admin'],
+} as const satisfies Record<string, Access>;
+
+export type OperationId = keyof typeof authorizationTable;
+
+export function isOperationId(value: string): value is OperationId {
+  return Object.hasOwn(authorizationTable, value);
+}
+
+export function accessFor(operation: OperationId): Access {
+  return authorizationTable[operation];
+}
+
+/** Throws a 403 that names the roles that may call `operation` when `principal` may not. */
+export function authorize(principal: Principal, operation: OperationId): void {
+  const access = accessFor(operation);
+  if (access === 'public' || access.includes(principal.role)) return;
+  throw new ForbiddenError(`a ${principal.role} may not call ${operation}; it is open to: ${access.join(', ')}`, { operation, allowedRoles: access });
+}

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { defaultDepartments, type Department } from '@citytrust/shared';
+
+/**
+ * Everything the gateway can be configured with, read once from the environment. Every value
+ * has a default that works on a developer's machine, so `npm start` needs no setup.
+ */
+export interface GatewayConfig {
+  /** Where CityTrust keeps its state (database files, secrets, logs). */
+  readonly home: string;
+  readonly host: string;
+  readonly port: number;
+  /** A Postgres URL; when unset the gateway starts an embedded Postgres under `home`. */
+  readonly databaseUrl?: string;
+  readonly embeddedPostgresPort: number;
+  /** Lifetime of the access tokens the gateway issues. */
+  readonly tokenTtlSeconds: number;
+  /** Largest request body accepted, in bytes. */
+  readonly bodyLimitBytes: number;
+  /** Requests one user (or, before login, one address) may make per `rateLimitWindowMs`. */
+  readonly rateLimitMax: number;
+  readonly rateLimitWindowMs: number;
+  readonly departments: readonly Department[];
+  /** The city's unified identity platform (OIDC), when bearer tokens from it are accepted. */
+  readonly oidc?: OidcConfig;
+  readonly logLevel: string;
+}
+
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly jwksUrl: string;
+  readonly audience: string;
+  /** Claim holding the CityTrust role, and claim holding the department's MSP id. */
+  readonly roleClaim: string;
+  readonly departmentClaim: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Thrown for an environment variable that is set but unusable; the message says how to fix it. */
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function citytrustHome(env: Env = process.env): string {
+  return resolve(env.CITYTRUST_HOME ?? join(__dirname, '..', '..', '.citytrust'));
+}
+
+export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
+  return {
+    home: citytrustHome(env),
+    host: env.GATEWAY_HOST ?? '127.0.0.1',
+    port: integer(env, 'GATEWAY_PORT', 8080, 0, 65535),
+    databaseUrl: env.DATABASE_URL || undefined,
+    embeddedPostgresPort: integer(env, 'CITYTRUST_POSTGRES_PORT', 55432, 1, 65535),
+    tokenTtlSeconds: integer(env, 'GATEWAY_TOKEN_TTL_SECONDS', 900, 10, 86_400),
+    bodyLimitBytes: integer(env, 'GATEWAY_BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    rateLimitMax: integer(env, 'GATEWAY_RATE_LIMIT_MAX', 600, 1, 1_000_000),
+    rateLimitWindowMs: integer(env, 'GATEWAY_RATE_LIMIT_WINDOW_MS', 60_000, 100, 3_600_000),
+    departments: defaultDepartments,
+    oidc: oidcConfig(env),
+    logLevel: env.GATEWAY_LOG_LEVEL ?? 'info',
+  };
+}
+
+function oidcConfig(env: Env): OidcConfig | undefined {
+  const issuer = env.GATEWAY_OIDC_ISSUER;
+  if (!issuer) return undefined;
+  const jwksUrl = env.GATEWAY_OIDC_JWKS_URL;
+  if (!jwksUrl) throw new ConfigError('GATEWAY_OIDC_JWKS_URL', 'must be set when GATEWAY_OIDC_ISSUER is (the identity platform\'s JWKS endpoint)');
+  return {
+    issuer,
+    jwksUrl,
+    audience: env.GATEWAY_OIDC_AUDIENCE ?? 'citytrust-gateway',
+    roleClaim: env.GATEWAY_OIDC_ROLE_CLAIM ?? 'citytrust_role',
+    departmentClaim: env.GATEWAY_OIDC_DEPARTMENT_CLAIM ?? 'citytrust_department',
+  };
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `is '${raw}': expected a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** A fresh random secret, for keys the gateway creates on first start. */
+export function newSecret(bytes = 32): Buffer {
+  return randomBytes(bytes);
+}

@@ -1,0 +1,26 @@
+/**
+ * The gateway's schema, as an append-only list: a migration, once released, is never edited;
+ * a change is a new entry. Each runs in its own transaction.
+ */
+export const migrations: readonly { version: number; description: string; sql: string }[] = [
+  {
+    version: 1,
+    description: 'users of the gateway',
+    sql: `
+      CREATE TABLE users (
+        id                 uuid PRIMARY KEY,
+        username           text NOT NULL UNIQUE,
+        role               text NOT NULL CHECK (role IN ('department-officer', 'credit-officer', 'auditor', 'citizen', 'admin')),
+        department         text,
+        password_hash      text,
+        subject_key        text UNIQUE,
+        citizen_public_key text,
+        created_at         timestamptz NOT NULL DEFAULT now(),
+        created_by         text NOT NULL,
+        disabled_at        timestamptz,
+        CHECK ((role IN ('department-officer', 'admin')) = (department IS NOT NULL)),
+        CHECK ((role = 'citizen') = (subject_key IS NOT NULL AND citizen_public_key IS NOT NULL AND password_hash IS NULL)),
+        CHECK (role = 'citizen' OR password_hash IS NOT NULL)
+      );`,
+  },
+];

@@ -1,0 +1,40 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, InvalidRequestError } from '../errors';
+
+/**
+ * Turns anything thrown while answering a request into the API's one error shape. Known
+ * errors keep their status and message; anything else is a 500 that is logged in full and
+ * shown to the caller only as "internal error" with the request id, never a stack trace.
+ */
+export function toApiError(error: FastifyError, request: FastifyRequest): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error.validation) {
+    const first = error.validation[0];
+    const params = (first?.params ?? {}) as { additionalProperty?: string; missingProperty?: string };
+    const path = (first?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+    const field = [error.validationContext, path, params.additionalProperty ?? params.missingProperty].filter(Boolean).join('.');
+    const problem = params.additionalProperty ? `is not a known field` : first?.message ?? 'is invalid';
+    return new InvalidRequestError(`${field || 'the request'} ${problem}`, field || undefined);
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError(413, 'body_too_large', `the request body is larger than the ${request.routeOptions.bodyLimit ?? ''} bytes this endpoint accepts`.replace('  ', ' '));
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(415, 'unsupported_media_type', `send the body as application/json (got ${request.headers['content-type'] ?? 'no content type'})`);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new InvalidRequestError('the body is empty but the content type says JSON; send a JSON object');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new InvalidRequestError(`the body is not valid JSON: ${error.message}`);
+  }
+  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
+    return new InvalidRequestError(`the body is not valid JSON: ${error.message}`);
+  }
+  if (error.statusCode === 429) return new ApiError(429, 'rate_limited', error.message);
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new ApiError(error.statusCode, 'invalid_request', error.message);
+  return new ApiError(500, 'internal', `internal error; quote request id ${request.id} when reporting it`);
+}
+
+export function sendApiError(error: ApiError, reply: FastifyReply): FastifyReply {
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+  return reply.status(error.statusCode).send(error.toBody());
+}

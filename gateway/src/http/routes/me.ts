@@ -1,0 +1,20 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { responses, RoleSchema } from '../schemas';
+
+const Me = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  role: RoleSchema,
+  department: Type.Optional(Type.String()),
+  subjectKey: Type.Optional(Type.String()),
+  source: Type.Union([Type.Literal('local'), Type.Literal('oidc')]),
+});
+
+export function meRoutes(): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get('/api/v1/me', {
+      schema: { operationId: 'getMe', tags: ['auth'], summary: 'Who the access token belongs to', response: responses({ 200: Me }, [401, 403]) },
+    }, async (request) => request.principal!);
+  };
+}

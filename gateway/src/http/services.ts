@@ -1,0 +1,20 @@
+import type { Authenticator } from '../auth/authenticator';
+import type { AccessTokenIssuer } from '../auth/access-token';
+import type { GatewayConfig } from '../config';
+import type { Database } from '../database/database';
+import type { Ledger } from '../ledger/ledger';
+import type { SubjectKeyDeriver } from '../subjects/subject-key';
+import type { UserStore } from '../users/user-store';
+import type { GatewayMetrics } from './metrics';
+
+/** What the HTTP layer needs from the rest of the gateway. */
+export interface GatewayServices {
+  readonly config: GatewayConfig;
+  readonly database: Database;
+  readonly users: UserStore;
+  readonly tokens: AccessTokenIssuer;
+  readonly authenticator: Authenticator;
+  readonly ledger: Ledger;
+  readonly subjectKeys: SubjectKeyDeriver;
+  readonly metrics: GatewayMetrics;
+}

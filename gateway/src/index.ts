@@ -1,0 +1,5 @@
+export { loadGatewayConfig, citytrustHome, type GatewayConfig } from './config';
+export { openGatewayDatabase, gatewayServices, listen, redactUrl, type GatewayDatabase, type RunningGateway } from './gateway';
+export { disconnectedLedger, type Ledger, type LedgerHealth } from './ledger/ledger';
+export { newUserStore, type UserStore } from './users/user-store';
+export { roles, isRole, type Role } from './roles';

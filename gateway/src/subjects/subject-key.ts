@@ -1,0 +1,30 @@
+import { createHmac } from 'node:crypto';
+import { identityNumberProblem, normaliseIdentityNumber } from './identity-number';
+
+/**
+ * A person's pseudonymous subject key: HMAC-SM3 of their identity number under a key that only
+ * the gateways hold. The ledger and every log know a person only by this key, so nobody
+ * without the gateway key can link a ledger entry to a person, or test a guessed number.
+ */
+export interface SubjectKeyDeriver {
+  /** The subject key (64 hex characters) for an identity number; throws on a malformed number. */
+  derive(identityNumber: string): string;
+}
+
+export class InvalidIdentityNumberError extends Error {
+  constructor(problem: string) {
+    super(problem);
+    this.name = 'InvalidIdentityNumberError';
+  }
+}
+
+export function newSubjectKeyDeriver(gatewayKey: Buffer): SubjectKeyDeriver {
+  return {
+    derive(identityNumber) {
+      const normalised = normaliseIdentityNumber(identityNumber);
+      const problem = identityNumberProblem(normalised);
+      if (problem) throw new InvalidIdentityNumberError(problem);
+      return createHmac('sm3', gatewayKey).update(`citytrust-subject-v1:${normalised}`).digest('hex');
+    },
+  };
+}

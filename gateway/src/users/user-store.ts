@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../database/database';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../errors';
+import { departmentRoles, type Role } from '../roles';
+import { hashPassword, passwordProblem, verifyPassword } from './passwords';
+import type { NewUser, User } from './user';
+
+/** The gateway's users, in Postgres. */
+export interface UserStore {
+  /** Creates a user; 409 when the username (or a citizen's subject key) is taken. */
+  create(user: NewUser, createdBy: string): Promise<User>;
+  findById(id: string): Promise<User | undefined>;
+  findByUsername(username: string): Promise<User | undefined>;
+  findBySubjectKey(subjectKey: string): Promise<User | undefined>;
+  /** The user whose password this is, or undefined: the caller cannot tell which part was wrong. */
+  authenticate(username: string, password: string): Promise<User | undefined>;
+  list(filter: { department?: string }): Promise<User[]>;
+  disable(username: string): Promise<User>;
+  /** True once any admin exists (bootstrap happens only before that). */
+  hasAdmin(): Promise<boolean>;
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  role: Role;
+  department: string | null;
+  password_hash: string | null;
+  subject_key: string | null;
+  citizen_public_key: string | null;
+  created_at: Date;
+  created_by: string;
+  disabled_at: Date | null;
+}
+
+const columns = 'id, username, role, department, password_hash, subject_key, citizen_public_key, created_at, created_by, disabled_at';
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    role: row.role,
+    ...(row.department ? { department: row.department } : {}),
+    ...(row.subject_key ? { subjectKey: row.subject_key } : {}),
+    ...(row.citizen_public_key ? { citizenPublicKey: row.citizen_public_key } : {}),
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    ...(row.disabled_at ? { disabledAt: row.disabled_at } : {}),
+  };
+}
+
+// A fixed hash to verify against when the username is unknown, so that a login for a missing
+// user takes as long as one with a wrong password and does not reveal which usernames exist.
+const absentUserHash = hashPassword('no user has this password');
+
+export function newUserStore(db: Database, departments: ReadonlySet<string>): UserStore {
+  const one = async (sql: string, params: unknown[]) => {
+    const { rows } = await db.pool.query<UserRow>(sql, params);
+    return rows[0] ? toUser(rows[0]) : undefined;
+  };
+
+  return {
+    async create(user, createdBy) {
+      const department = user.role === 'citizen' ? undefined : user.department;
+      if (departmentRoles.has(user.role) && !department) {
+        throw new InvalidRequestError(`a ${user.role} belongs to one department: give its MSP id`, 'department');
+      }
+      if (!departmentRoles.has(user.role) && department) {
+        throw new InvalidRequestError(`a ${user.role} does not belong to a department: leave department out`, 'department');
+      }
+      if (department && !departments.has(department)) {
+        throw new InvalidRequestError(`unknown department '${department}'; known: ${[...departments].join(', ')}`, 'department');
+      }
+      const passwordHash = user.role === 'citizen' ? null : await hashChecked(user.password);
+      try {
+        const { rows } = await db.pool.query<UserRow>(
+          `INSERT INTO users (id, username, role, department, password_hash, subject_key, citizen_public_key, created_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${columns}`,
+          [randomUUID(), user.username, user.role, department ?? null, passwordHash,
+            user.role === 'citizen' ? user.subjectKey : null, user.role === 'citizen' ? user.citizenPublicKey : null, createdBy],
+        );
+        return toUser(rows[0]!);
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505') {
+          const what = (error as { constraint?: string }).constraint?.includes('subject_key') ? 'this citizen already has a login key' : `the username '${user.username}' is taken`;
+          throw new ConflictError(what);
+        }
+        throw error;
+      }
+    },
+    findById: (id) => one(`SELECT ${columns} FROM users WHERE id = $1`, [id]),
+    findByUsername: (username) => one(`SELECT ${columns} FROM users WHERE username = $1`, [username]),
+    findBySubjectKey: (subjectKey) => one(`SELECT ${columns} FROM users WHERE subject_key = $1`, [subjectKey]),
+    async authenticate(username, password) {
+      const { rows } = await db.pool.query<UserRow>(`SELECT ${columns} FROM users WHERE username = $1 AND disabled_at IS NULL AND password_hash IS NOT NULL`, [username]);
+      const row = rows[0];
+      const valid = await verifyPassword(password, row?.password_hash ?? (await absentUserHash));
+      return row && valid ? toUser(row) : undefined;
+    },
+    async list({ department }) {
+      const { rows } = await db.pool.query<UserRow>(
+        `SELECT ${columns} FROM users WHERE ($1::text IS NULL OR department = $1) ORDER BY username`, [department ?? null]);
+      return rows.map(toUser);
+    },
+    async disable(username) {
+      const user = await one(`UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE username = $1 RETURNING ${columns}`, [username]);
+      if (!user) throw new NotFoundError(`no user is named '${username}'`);
+      return user;
+    },
+    async hasAdmin() {
+      const { rowCount } = await db.pool.query(`SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL LIMIT 1`);
+      return (rowCount ?? 0) > 0;
+    },
+  };
+}
+
+async function hashChecked(password: string): Promise<string> {
+  const problem = passwordProblem(password);
+  if (problem) throw new InvalidRequestError(problem, 'password');
+  return hashPassword(password);
+}
