@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { FastifyServerOptions } from 'fastify';
 import { join } from 'node:path';
 import { newAccessTokenIssuer } from './auth/access-token';
 import { newAuthenticator } from './auth/authenticator';
@@ -19,6 +20,7 @@ export interface GatewayDatabase {
   readonly url: string;
   readonly database: Database;
   readonly embedded?: EmbeddedPostgresServer;
+  /** Closes the pool and stops the embedded server if this process started it. */
   close(): Promise<void>;
 }
 
@@ -43,7 +45,7 @@ export async function openGatewayDatabase(config: GatewayConfig, onLog?: (line: 
     ...(embedded ? { embedded } : {}),
     close: async () => {
       await database.close();
-      await embedded?.stop();
+      if (embedded && !embedded.attached) await embedded.stop();
     },
   };
 }
@@ -73,8 +75,8 @@ export interface RunningGateway {
 }
 
 /** Starts the HTTP API on the configured address; a port in use is a clear error, not a crash. */
-export async function listen(services: GatewayServices): Promise<RunningGateway> {
-  const server = await buildServer(services);
+export async function listen(services: GatewayServices, logger?: FastifyServerOptions['logger']): Promise<RunningGateway> {
+  const server = await buildServer(services, logger);
   try {
     await server.listen({ host: services.config.host, port: services.config.port });
   } catch (error) {

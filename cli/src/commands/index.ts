@@ -1,4 +1,8 @@
 import type { Command } from '../command';
+import { adminCommand } from './admin';
+import { startCommand } from './start';
+import { statusCommand } from './status';
+import { userCommand } from './user';
 
 /** Every subcommand, in the order `citytrust --help` lists them. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [startCommand, statusCommand, adminCommand, userCommand];

@@ -7,6 +7,8 @@ export interface EmbeddedPostgresServer {
   /** Connection URL for the `citytrust` database (loopback only). */
   readonly url: string;
   readonly dataDir: string;
+  /** True when the server was already running (started by another CityTrust process) and we joined it. */
+  readonly attached: boolean;
   /** Stops the server gracefully; its data stays for the next start. */
   stop(): Promise<void>;
 }
@@ -31,7 +33,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const { dataDir, port, password } = options;
   const running = runningServer(dataDir);
   if (running) {
-    return { url: urlFor(running.port, password), dataDir, stop: async () => stopPid(running.pid) };
+    return { url: urlFor(running.port, password), dataDir, attached: true, stop: async () => stopPid(running.pid) };
   }
   const asRoot = process.getuid?.() === 0;
   if (asRoot) assertReachableByOthers(dirname(dataDir));
@@ -66,7 +68,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await server.start().catch(fail('start'));
   const exists = await queryOnce(server, `SELECT 1 FROM pg_database WHERE datname = '${database}'`);
   if (!exists) await server.createDatabase(database);
-  return { url: urlFor(port, password), dataDir, stop: () => server.stop() };
+  return { url: urlFor(port, password), dataDir, attached: false, stop: () => server.stop() };
 }
 
 function urlFor(port: number, password: string): string {
@@ -107,7 +109,8 @@ function isAlive(pid: number): boolean {
 }
 
 async function stopPid(pid: number): Promise<void> {
-  process.kill(pid, 'SIGINT');
+  if (!isAlive(pid)) return;
+  process.kill(pid, 'SIGINT'); // Postgres's "fast" shutdown: roll back open transactions, then exit
   for (let waited = 0; waited < 15_000 && isAlive(pid); waited += 100) await new Promise((r) => setTimeout(r, 100));
 }
 

@@ -18,6 +18,11 @@ export interface UserStore {
   disable(username: string): Promise<User>;
   /** True once any admin exists (bootstrap happens only before that). */
   hasAdmin(): Promise<boolean>;
+  /**
+   * Creates the first admin, or refuses with 409 if an admin exists. Concurrent bootstraps are
+   * serialised, so two operators racing cannot both create one.
+   */
+  bootstrapAdmin(user: { username: string; department: string; password: string }, createdBy: string): Promise<User>;
 }
 
 interface UserRow {
@@ -108,11 +113,30 @@ export function newUserStore(db: Database, departments: ReadonlySet<string>): Us
       return user;
     },
     async hasAdmin() {
-      const { rowCount } = await db.pool.query(`SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL LIMIT 1`);
+      const { rowCount } = await db.pool.query(activeAdminQuery);
       return (rowCount ?? 0) > 0;
+    },
+    async bootstrapAdmin(admin, createdBy) {
+      const passwordHash = await hashChecked(admin.password);
+      if (!departments.has(admin.department)) {
+        throw new InvalidRequestError(`unknown department '${admin.department}'; known: ${[...departments].join(', ')}`, 'department');
+      }
+      return db.transaction(async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['citytrust.bootstrap-admin']);
+        if ((await client.query(activeAdminQuery)).rowCount) {
+          throw new ConflictError('an admin already exists, so there is nothing to bootstrap; add users with `citytrust user add` or through an admin');
+        }
+        const { rows } = await client.query<UserRow>(
+          `INSERT INTO users (id, username, role, department, password_hash, created_by) VALUES ($1, $2, 'admin', $3, $4, $5) RETURNING ${columns}`,
+          [randomUUID(), admin.username, admin.department, passwordHash, createdBy],
+        );
+        return toUser(rows[0]!);
+      });
     },
   };
 }
+
+const activeAdminQuery = `SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL LIMIT 1`;
 
 async function hashChecked(password: string): Promise<string> {
   const problem = passwordProblem(password);
