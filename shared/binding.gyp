@@ -1,0 +1,13 @@
+{
+  # The SM2 addon: plain Node-API in C over the EVP API of the OpenSSL that Node itself contains.
+  # It deliberately links no libcrypto: Node exports OpenSSL's symbols, so the addon binds to the
+  # very library (and provider configuration) that Node's own crypto module uses.
+  "targets": [
+    {
+      "target_name": "citytrust_crypto",
+      "sources": ["native/citytrust_crypto.c"],
+      "defines": ["NAPI_VERSION=8", "OPENSSL_API_COMPAT=30000", "OPENSSL_NO_DEPRECATED"],
+      "cflags": ["-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+    }
+  ]
+}

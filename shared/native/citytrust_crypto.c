@@ -1,0 +1,422 @@
+/*
+ * citytrust_crypto: SM2 (GB/T 32918) through the OpenSSL that Node itself contains.
+ *
+ * Node's crypto module can hold an SM2 key but cannot give OpenSSL the distinguishing identifier
+ * that GB/T 32918 signatures hash into Z, so its SM2 signatures do not interoperate. This addon
+ * calls OpenSSL's EVP API directly with that identifier set. It links no libcrypto of its own:
+ * Node exports OpenSSL's symbols and the dynamic linker binds this module to them.
+ *
+ * Rules kept throughout:
+ *  - A key is parsed once into a handle (a JS object wrapping an EVP_PKEY, type-tagged so no other
+ *    wrapped object can be mistaken for one); signing and verifying never re-parse it.
+ *  - Nothing here aborts the process: every failure becomes a JS exception with a `code`.
+ *  - OpenSSL's error queue is shared with Node's own crypto, so each call brackets its work with
+ *    ERR_set_mark()/ERR_pop_to_mark() and leaves the queue as it found it.
+ *
+ * The TypeScript layer (src/crypto/native.ts) is the only caller; it validates and converts
+ * arguments, and these checks are a second line of defence.
+ */
+#include <node_api.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/decoder.h>
+#include <openssl/encoder.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* GB/T 32918 hashes the identifier's length in bits into two bytes. */
+#define MAX_ID_BYTES 8191
+#define COORDINATE_BYTES 32
+#define MAX_SIGNATURE_BYTES 80
+
+typedef struct {
+  EVP_PKEY *pkey;
+  bool has_private;
+} sm2_key;
+
+static const napi_type_tag SM2_KEY_TAG = {0x43697479547275ffULL, 0x534d324b65793031ULL};
+static const unsigned char EMPTY[1] = {0};
+
+/* ---- errors ------------------------------------------------------------------------------ */
+
+/* Throws `what`, followed by OpenSSL's most recent reason when there is one. */
+static void throw_openssl(napi_env env, const char *code, const char *what) {
+  char detail[256] = "";
+  unsigned long err = ERR_peek_last_error();
+  if (err != 0) ERR_error_string_n(err, detail, sizeof detail);
+  char message[512];
+  if (detail[0] != '\0') {
+    snprintf(message, sizeof message, "%s (OpenSSL: %s)", what, detail);
+  } else {
+    snprintf(message, sizeof message, "%s", what);
+  }
+  napi_throw_error(env, code, message);
+}
+
+/* A failed napi_* call has usually set a pending exception; make sure one is pending. */
+static napi_value throw_napi_failure(napi_env env) {
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && !pending) {
+    napi_throw_error(env, "ERR_CITYTRUST_NAPI", "citytrust_crypto: a Node-API call failed");
+  }
+  return NULL;
+}
+
+/* ---- arguments --------------------------------------------------------------------------- */
+
+static bool get_args(napi_env env, napi_callback_info info, size_t expected, napi_value *argv) {
+  size_t argc = expected;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
+    throw_napi_failure(env);
+    return false;
+  }
+  if (argc < expected) {
+    napi_throw_type_error(env, "ERR_CITYTRUST_ARGUMENT", "citytrust_crypto: too few arguments");
+    return false;
+  }
+  return true;
+}
+
+static bool get_bytes(napi_env env, napi_value value, const char *name, const unsigned char **data, size_t *length) {
+  bool is_buffer = false;
+  void *raw = NULL;
+  if (napi_is_buffer(env, value, &is_buffer) != napi_ok || !is_buffer ||
+      napi_get_buffer_info(env, value, &raw, length) != napi_ok) {
+    char message[128];
+    snprintf(message, sizeof message, "citytrust_crypto: %s must be a Buffer", name);
+    napi_throw_type_error(env, "ERR_CITYTRUST_ARGUMENT", message);
+    return false;
+  }
+  *data = raw != NULL ? raw : EMPTY;
+  return true;
+}
+
+static bool get_id(napi_env env, napi_value value, const unsigned char **id, size_t *length) {
+  if (!get_bytes(env, value, "the user id", id, length)) return false;
+  if (*length > MAX_ID_BYTES) {
+    napi_throw_range_error(env, "ERR_CITYTRUST_ARGUMENT", "citytrust_crypto: an SM2 user id has at most 8191 bytes");
+    return false;
+  }
+  return true;
+}
+
+static sm2_key *get_key(napi_env env, napi_value value, bool need_private) {
+  napi_valuetype type;
+  bool tagged = false;
+  sm2_key *key = NULL;
+  if (napi_typeof(env, value, &type) != napi_ok || type != napi_object ||
+      napi_check_object_type_tag(env, value, &SM2_KEY_TAG, &tagged) != napi_ok || !tagged ||
+      napi_unwrap(env, value, (void **)&key) != napi_ok || key == NULL) {
+    napi_throw_type_error(env, "ERR_CITYTRUST_ARGUMENT", "citytrust_crypto: expected an SM2 key handle");
+    return NULL;
+  }
+  if (need_private && !key->has_private) {
+    napi_throw_error(env, "ERR_CITYTRUST_NEEDS_PRIVATE_KEY", "this operation needs an SM2 private key, and a public key was given");
+    return NULL;
+  }
+  return key;
+}
+
+/* ---- results ----------------------------------------------------------------------------- */
+
+static napi_value new_buffer(napi_env env, const unsigned char *data, size_t length) {
+  napi_value result;
+  if (napi_create_buffer_copy(env, length, length > 0 ? data : EMPTY, NULL, &result) != napi_ok) {
+    return throw_napi_failure(env);
+  }
+  return result;
+}
+
+static void finalize_key(napi_env env, void *data, void *hint) {
+  sm2_key *key = data;
+  EVP_PKEY_free(key->pkey);
+  free(key);
+}
+
+/* Wraps `pkey` in a new handle, taking ownership of it whether or not wrapping succeeds. */
+static napi_value new_key_handle(napi_env env, EVP_PKEY *pkey, bool has_private) {
+  napi_value handle;
+  sm2_key *key = malloc(sizeof *key);
+  if (key == NULL) {
+    EVP_PKEY_free(pkey);
+    napi_throw_error(env, "ERR_CITYTRUST_MEMORY", "citytrust_crypto: out of memory");
+    return NULL;
+  }
+  key->pkey = pkey;
+  key->has_private = has_private;
+  if (napi_create_object(env, &handle) != napi_ok) {
+    finalize_key(env, key, NULL);
+    return throw_napi_failure(env);
+  }
+  if (napi_wrap(env, handle, key, finalize_key, NULL, NULL) != napi_ok) {
+    finalize_key(env, key, NULL);
+    return throw_napi_failure(env);
+  }
+  if (napi_type_tag_object(env, handle, &SM2_KEY_TAG) != napi_ok) return throw_napi_failure(env);
+  return handle;
+}
+
+/* ---- key type ---------------------------------------------------------------------------- */
+
+/* True for an SM2 key; otherwise throws a message naming what the key actually is. */
+static bool ensure_sm2(napi_env env, EVP_PKEY *pkey) {
+  if (EVP_PKEY_is_a(pkey, "SM2")) return true;
+  char message[384];
+  char group[64] = "";
+  const char *fix = "SM2 keys use the curve 1.2.156.10197.1.301: create one with `citytrust crypto keygen` "
+                    "or `openssl genpkey -algorithm SM2`";
+  if (EVP_PKEY_is_a(pkey, "EC") &&
+      EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, NULL)) {
+    snprintf(message, sizeof message, "the key is an EC key on curve %s, not an SM2 key; %s", group, fix);
+  } else {
+    const char *name = EVP_PKEY_get0_type_name(pkey);
+    snprintf(message, sizeof message, "the key is a%s %s key, not an SM2 key; %s",
+             name != NULL && (name[0] == 'E' || name[0] == 'X') ? "n" : "", name != NULL ? name : "unknown", fix);
+  }
+  napi_throw_error(env, "ERR_CITYTRUST_NOT_SM2", message);
+  return false;
+}
+
+/* ---- key import and export --------------------------------------------------------------- */
+
+/* Decodes exactly one DER structure (no trailing bytes) into a key, or returns NULL. */
+static EVP_PKEY *decode_der(const unsigned char *der, size_t length, const char *structure, int selection) {
+  EVP_PKEY *pkey = NULL;
+  OSSL_DECODER_CTX *ctx = OSSL_DECODER_CTX_new_for_pkey(&pkey, "DER", structure, NULL, selection, NULL, NULL);
+  if (ctx == NULL) return NULL;
+  const unsigned char *cursor = der;
+  size_t left = length;
+  int ok = OSSL_DECODER_from_data(ctx, &cursor, &left);
+  OSSL_DECODER_CTX_free(ctx);
+  if (ok && left == 0) return pkey;
+  EVP_PKEY_free(pkey);
+  return NULL;
+}
+
+static napi_value import_key(napi_env env, napi_callback_info info, bool private_key) {
+  napi_value argv[1];
+  const unsigned char *der;
+  size_t length;
+  if (!get_args(env, info, 1, argv) || !get_bytes(env, argv[0], "the key", &der, &length)) return NULL;
+  ERR_set_mark();
+  EVP_PKEY *pkey = private_key ? decode_der(der, length, "PrivateKeyInfo", EVP_PKEY_KEYPAIR)
+                               : decode_der(der, length, "SubjectPublicKeyInfo", EVP_PKEY_PUBLIC_KEY);
+  napi_value result = NULL;
+  if (pkey == NULL) {
+    throw_openssl(env, "ERR_CITYTRUST_BAD_KEY",
+                  private_key ? "the bytes are not a DER PKCS#8 PrivateKeyInfo" : "the bytes are not a DER SubjectPublicKeyInfo");
+  } else if (!ensure_sm2(env, pkey)) {
+    EVP_PKEY_free(pkey);
+  } else {
+    result = new_key_handle(env, pkey, private_key);
+  }
+  ERR_pop_to_mark();
+  return result;
+}
+
+static napi_value import_private_key(napi_env env, napi_callback_info info) { return import_key(env, info, true); }
+static napi_value import_public_key(napi_env env, napi_callback_info info) { return import_key(env, info, false); }
+
+static napi_value generate_key(napi_env env, napi_callback_info info) {
+  ERR_set_mark();
+  EVP_PKEY *pkey = EVP_PKEY_Q_keygen(NULL, NULL, "SM2");
+  napi_value result = NULL;
+  if (pkey == NULL) {
+    throw_openssl(env, "ERR_CITYTRUST_CRYPTO", "SM2 key generation failed");
+  } else {
+    result = new_key_handle(env, pkey, true);
+  }
+  ERR_pop_to_mark();
+  return result;
+}
+
+static napi_value encode_key(napi_env env, napi_callback_info info, bool private_key) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv)) return NULL;
+  sm2_key *key = get_key(env, argv[0], private_key);
+  if (key == NULL) return NULL;
+  ERR_set_mark();
+  unsigned char *der = NULL;
+  size_t length = 0;
+  OSSL_ENCODER_CTX *ctx = OSSL_ENCODER_CTX_new_for_pkey(
+      key->pkey, private_key ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, "DER",
+      private_key ? "PrivateKeyInfo" : "SubjectPublicKeyInfo", NULL);
+  napi_value result = NULL;
+  if (ctx == NULL || OSSL_ENCODER_CTX_get_num_encoders(ctx) == 0 || !OSSL_ENCODER_to_data(ctx, &der, &length)) {
+    throw_openssl(env, "ERR_CITYTRUST_CRYPTO", "the SM2 key could not be encoded");
+  } else {
+    result = new_buffer(env, der, length);
+  }
+  OPENSSL_free(der);
+  OSSL_ENCODER_CTX_free(ctx);
+  ERR_pop_to_mark();
+  return result;
+}
+
+static napi_value export_private_key(napi_env env, napi_callback_info info) { return encode_key(env, info, true); }
+static napi_value export_public_key(napi_env env, napi_callback_info info) { return encode_key(env, info, false); }
+
+/* The public point uncompressed (04 || x || y), as GB/T 32918 hashes it into Z. */
+static napi_value public_point(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv)) return NULL;
+  sm2_key *key = get_key(env, argv[0], false);
+  if (key == NULL) return NULL;
+  ERR_set_mark();
+  BIGNUM *x = NULL, *y = NULL;
+  unsigned char point[1 + 2 * COORDINATE_BYTES];
+  point[0] = 0x04;
+  napi_value result = NULL;
+  if (!EVP_PKEY_get_bn_param(key->pkey, OSSL_PKEY_PARAM_EC_PUB_X, &x) ||
+      !EVP_PKEY_get_bn_param(key->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, &y) ||
+      BN_bn2binpad(x, point + 1, COORDINATE_BYTES) < 0 ||
+      BN_bn2binpad(y, point + 1 + COORDINATE_BYTES, COORDINATE_BYTES) < 0) {
+    throw_openssl(env, "ERR_CITYTRUST_CRYPTO", "the SM2 public point could not be read");
+  } else {
+    result = new_buffer(env, point, sizeof point);
+  }
+  BN_free(x);
+  BN_free(y);
+  ERR_pop_to_mark();
+  return result;
+}
+
+/* ---- signatures -------------------------------------------------------------------------- */
+
+/*
+ * Prepares `md` for EVP_DigestSign/EVP_DigestVerify with SM3 and the distinguishing identifier,
+ * so OpenSSL computes e = SM3(Z || M) with Z over that identifier (GB/T 32918.2 §6.1).
+ * The caller frees *pctx after `md`: EVP_MD_CTX_set_pkey_ctx does not take ownership.
+ */
+static bool init_digest(EVP_MD_CTX *md, EVP_PKEY_CTX **pctx, EVP_PKEY *pkey, const unsigned char *id, size_t id_length,
+                        bool for_signing) {
+  *pctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+  if (*pctx == NULL || EVP_PKEY_CTX_set1_id(*pctx, id, (int)id_length) <= 0) return false;
+  EVP_MD_CTX_set_pkey_ctx(md, *pctx);
+  return for_signing ? EVP_DigestSignInit(md, NULL, EVP_sm3(), NULL, pkey) == 1
+                     : EVP_DigestVerifyInit(md, NULL, EVP_sm3(), NULL, pkey) == 1;
+}
+
+/* sign(handle, message, id) -> DER SEQUENCE { r INTEGER, s INTEGER } */
+static napi_value sm2_sign(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  const unsigned char *message, *id;
+  size_t message_length, id_length;
+  if (!get_args(env, info, 3, argv)) return NULL;
+  sm2_key *key = get_key(env, argv[0], true);
+  if (key == NULL || !get_bytes(env, argv[1], "the message", &message, &message_length) ||
+      !get_id(env, argv[2], &id, &id_length)) {
+    return NULL;
+  }
+  ERR_set_mark();
+  unsigned char signature[MAX_SIGNATURE_BYTES];
+  size_t signature_length = sizeof signature;
+  EVP_PKEY_CTX *pctx = NULL;
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  napi_value result = NULL;
+  if (md == NULL || !init_digest(md, &pctx, key->pkey, id, id_length, true) ||
+      EVP_DigestSign(md, signature, &signature_length, message, message_length) != 1) {
+    throw_openssl(env, "ERR_CITYTRUST_CRYPTO", "SM2 signing failed");
+  } else {
+    result = new_buffer(env, signature, signature_length);
+  }
+  EVP_MD_CTX_free(md);
+  EVP_PKEY_CTX_free(pctx);
+  ERR_pop_to_mark();
+  return result;
+}
+
+/* verify(handle, message, signature, id) -> boolean; a malformed signature is simply false. */
+static napi_value sm2_verify(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  const unsigned char *message, *signature, *id;
+  size_t message_length, signature_length, id_length;
+  if (!get_args(env, info, 4, argv)) return NULL;
+  sm2_key *key = get_key(env, argv[0], false);
+  if (key == NULL || !get_bytes(env, argv[1], "the message", &message, &message_length) ||
+      !get_bytes(env, argv[2], "the signature", &signature, &signature_length) ||
+      !get_id(env, argv[3], &id, &id_length)) {
+    return NULL;
+  }
+  ERR_set_mark();
+  EVP_PKEY_CTX *pctx = NULL;
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  napi_value result = NULL;
+  if (md == NULL || !init_digest(md, &pctx, key->pkey, id, id_length, false)) {
+    throw_openssl(env, "ERR_CITYTRUST_CRYPTO", "SM2 verification could not start");
+  } else {
+    int verdict = EVP_DigestVerify(md, signature, signature_length, message, message_length);
+    if (napi_get_boolean(env, verdict == 1, &result) != napi_ok) result = throw_napi_failure(env);
+  }
+  EVP_MD_CTX_free(md);
+  EVP_PKEY_CTX_free(pctx);
+  ERR_pop_to_mark();
+  return result;
+}
+
+/* ---- public-key encryption (GB/T 32918.4, DER C1 || C3 || C2 as OpenSSL writes it) -------- */
+
+static napi_value pkey_crypt(napi_env env, napi_callback_info info, bool encrypting) {
+  napi_value argv[2];
+  const unsigned char *input;
+  size_t input_length;
+  if (!get_args(env, info, 2, argv)) return NULL;
+  sm2_key *key = get_key(env, argv[0], !encrypting);
+  if (key == NULL || !get_bytes(env, argv[1], encrypting ? "the plaintext" : "the ciphertext", &input, &input_length)) {
+    return NULL;
+  }
+  ERR_set_mark();
+  unsigned char *output = NULL;
+  size_t output_length = 0;
+  EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key->pkey, NULL);
+  bool ok = ctx != NULL;
+  if (encrypting) {
+    ok = ok && EVP_PKEY_encrypt_init(ctx) == 1 && EVP_PKEY_encrypt(ctx, NULL, &output_length, input, input_length) == 1 &&
+         (output = OPENSSL_malloc(output_length)) != NULL &&
+         EVP_PKEY_encrypt(ctx, output, &output_length, input, input_length) == 1;
+  } else {
+    ok = ok && EVP_PKEY_decrypt_init(ctx) == 1 && EVP_PKEY_decrypt(ctx, NULL, &output_length, input, input_length) == 1 &&
+         (output = OPENSSL_malloc(output_length > 0 ? output_length : 1)) != NULL &&
+         EVP_PKEY_decrypt(ctx, output, &output_length, input, input_length) == 1;
+  }
+  napi_value result = NULL;
+  if (!ok) {
+    throw_openssl(env, encrypting ? "ERR_CITYTRUST_CRYPTO" : "ERR_CITYTRUST_DECRYPT",
+                  encrypting ? "SM2 encryption failed"
+                             : "the SM2 ciphertext could not be decrypted: it is not a DER SM2 ciphertext "
+                               "(C1 || C3 || C2), it was altered, or it was encrypted for another key");
+  } else {
+    result = new_buffer(env, output, output_length);
+  }
+  OPENSSL_clear_free(output, output_length);
+  EVP_PKEY_CTX_free(ctx);
+  ERR_pop_to_mark();
+  return result;
+}
+
+static napi_value sm2_encrypt(napi_env env, napi_callback_info info) { return pkey_crypt(env, info, true); }
+static napi_value sm2_decrypt(napi_env env, napi_callback_info info) { return pkey_crypt(env, info, false); }
+
+/* ---- module ------------------------------------------------------------------------------ */
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor functions[] = {
+      {"generateKey", NULL, generate_key, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"importPrivateKey", NULL, import_private_key, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"importPublicKey", NULL, import_public_key, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"exportPrivateKey", NULL, export_private_key, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"exportPublicKey", NULL, export_public_key, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"publicPoint", NULL, public_point, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sign", NULL, sm2_sign, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"verify", NULL, sm2_verify, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"encrypt", NULL, sm2_encrypt, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"decrypt", NULL, sm2_decrypt, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions) != napi_ok) {
+    return throw_napi_failure(env);
+  }
+  return exports;
+}
