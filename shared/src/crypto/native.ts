@@ -1,0 +1,69 @@
+/**
+ * The SM2 addon (native/citytrust_crypto.c), loaded on first use so that code which never
+ * touches SM2 keeps working where the addon was not built.
+ *
+ * Internal to the crypto module: the functions trust their callers (keys.ts, sm2.ts,
+ * sm2-encryption.ts) to have checked and converted every argument.
+ */
+
+/** An opaque parsed key held by the addon: an OpenSSL EVP_PKEY, freed when garbage-collected. */
+export interface KeyHandle {
+  readonly __brand: 'citytrust.KeyHandle';
+}
+
+/** What the addon exports; see native/citytrust_crypto.c for the contract of each function. */
+export interface Sm2Addon {
+  generateKey(): KeyHandle;
+  /** DER PKCS#8 PrivateKeyInfo → private-key handle. */
+  importPrivateKey(der: Buffer): KeyHandle;
+  /** DER SubjectPublicKeyInfo → public-key handle. */
+  importPublicKey(der: Buffer): KeyHandle;
+  exportPrivateKey(handle: KeyHandle): Buffer;
+  exportPublicKey(handle: KeyHandle): Buffer;
+  /** The public point uncompressed: 04 ‖ x ‖ y. */
+  publicPoint(handle: KeyHandle): Buffer;
+  /** DER signature over SM3(Z ‖ message), Z over `userId`. */
+  sign(handle: KeyHandle, message: Buffer, userId: Buffer): Buffer;
+  verify(handle: KeyHandle, message: Buffer, signature: Buffer, userId: Buffer): boolean;
+  /** DER C1 ‖ C3 ‖ C2. */
+  encrypt(handle: KeyHandle, plaintext: Buffer): Buffer;
+  decrypt(handle: KeyHandle, ciphertext: Buffer): Buffer;
+}
+
+/** An error the addon threw, with its `ERR_CITYTRUST_*` code. */
+export interface AddonError extends Error {
+  readonly code: string;
+}
+
+/** Thrown when the compiled addon is missing or cannot be loaded into this Node. */
+export class Sm2AddonUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(
+      `the CityTrust SM2 addon (shared/build/Release/citytrust_crypto.node) cannot be loaded: ${cause instanceof Error ? cause.message : String(cause)}. ` +
+        'Build it with `npm install` (or `npm rebuild @citytrust/shared`) at the repository root; ' +
+        'that needs a C compiler, make, python3 and Node\'s headers (offline: `npm config set nodedir /usr`).',
+      { cause },
+    );
+    this.name = 'Sm2AddonUnavailableError';
+  }
+}
+
+const ADDON_PATH = '../../build/Release/citytrust_crypto.node';
+let loaded: Sm2Addon | undefined;
+
+/** The addon, loading it the first time. */
+export function addon(): Sm2Addon {
+  if (loaded === undefined) {
+    try {
+      loaded = require(ADDON_PATH) as Sm2Addon;
+    } catch (error) {
+      throw new Sm2AddonUnavailableError(error);
+    }
+  }
+  return loaded;
+}
+
+/** Whether `error` came from the addon with the given code. */
+export function isAddonError(error: unknown, code: string): error is AddonError {
+  return error instanceof Error && (error as Partial<AddonError>).code === code;
+}
