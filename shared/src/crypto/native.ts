@@ -39,13 +39,17 @@ export interface AddonError extends Error {
 export class Sm2AddonUnavailableError extends Error {
   constructor(cause: unknown) {
     super(
-      `the CityTrust SM2 addon (shared/build/Release/citytrust_crypto.node) cannot be loaded: ${cause instanceof Error ? cause.message : String(cause)}. ` +
+      `the CityTrust SM2 addon (shared/build/Release/citytrust_crypto.node) cannot be loaded (${firstLine(cause)}). ` +
         'Build it with `npm install` (or `npm rebuild @citytrust/shared`) at the repository root; ' +
         'that needs a C compiler, make, python3 and Node\'s headers (offline: `npm config set nodedir /usr`).',
       { cause },
     );
     this.name = 'Sm2AddonUnavailableError';
   }
+}
+
+function firstLine(cause: unknown): string {
+  return (cause instanceof Error ? cause.message : String(cause)).split('\n')[0] ?? '';
 }
 
 const ADDON_PATH = '../../build/Release/citytrust_crypto.node';
