@@ -20,10 +20,13 @@ export const authorizationTable = {
   getOpenApi: 'public',
   getApiDocs: 'public',
   login: 'public',
+  createCitizenChallenge: 'public',
+  citizenLogin: 'public',
   getMe: everyone,
   listUsers: ['admin', 'auditor'],
   createUser: ['admin'],
   disableUser: ['admin'],
+  registerCitizen: ['admin'],
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof authorizationTable;

@@ -3,6 +3,7 @@ import type { FastifyServerOptions } from 'fastify';
 import { join } from 'node:path';
 import { newAccessTokenIssuer } from './auth/access-token';
 import { newAuthenticator } from './auth/authenticator';
+import { newCitizenChallenges } from './auth/citizen-challenge';
 import { newOidcVerifier } from './auth/oidc';
 import type { GatewayConfig } from './config';
 import { openDatabase, type Database } from './database/database';
@@ -62,6 +63,7 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     users,
     tokens,
     authenticator: newAuthenticator(tokens, users, oidc),
+    citizenChallenges: newCitizenChallenges(database, users),
     ledger,
     subjectKeys: newSubjectKeyDeriver(loadOrCreateSecret(config.home, 'subject-key', process.env.GATEWAY_SUBJECT_KEY)),
     metrics: newGatewayMetrics(),

@@ -23,4 +23,17 @@ export const migrations: readonly { version: number; description: string; sql: s
         CHECK (role = 'citizen' OR password_hash IS NOT NULL)
       );`,
   },
+  {
+    version: 2,
+    description: 'single-use login challenges for citizens',
+    sql: `
+      CREATE TABLE citizen_challenges (
+        id         uuid PRIMARY KEY,
+        user_id    uuid REFERENCES users (id),
+        challenge  text NOT NULL,
+        expires_at timestamptz NOT NULL,
+        used_at    timestamptz
+      );
+      CREATE INDEX citizen_challenges_expires_at ON citizen_challenges (expires_at);`,
+  },
 ];

@@ -52,6 +52,17 @@ export const RegisterCitizenRequest = Type.Object({
   publicKey: Type.String({ maxLength: 2048, description: 'The citizen\'s SM2 public key, SubjectPublicKeyInfo PEM; they log in by signing a challenge with it.' }),
 }, strict);
 
+export const CitizenChallengeRequest = Type.Object({ username: Username }, strict);
+export const CitizenChallenge = Type.Object({
+  challengeId: Type.String({ format: 'uuid' }),
+  challenge: Type.String({ description: 'Sign these exact UTF-8 bytes with SM2 (user ID 1234567812345678), e.g. `openssl pkeyutl -sign -rawin -digest sm3 -pkeyopt distid:1234567812345678 -inkey key.pem -in challenge.txt`.' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+export const CitizenLoginRequest = Type.Object({
+  challengeId: Type.String({ format: 'uuid' }),
+  signature: Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9+/=]+$', description: 'The DER SM2 signature of the challenge, base64.' }),
+}, strict);
+
 export const UsernameParams = Type.Object({ username: Username }, strict);
 export const DepartmentQuery = Type.Object({ department: Type.Optional(MspId) }, strict);
 export const UserList = Type.Object({ users: Type.Array(UserView) });
@@ -75,3 +86,4 @@ export type LoginRequest = Static<typeof LoginRequest>;
 export type CreateUserRequest = Static<typeof CreateUserRequest>;
 export type RegisterCitizenRequest = Static<typeof RegisterCitizenRequest>;
 export type UserView = Static<typeof UserView>;
+export type CitizenLoginRequest = Static<typeof CitizenLoginRequest>;

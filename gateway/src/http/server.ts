@@ -11,6 +11,7 @@ import { sendApiError, toApiError } from './error-handler';
 import { ErrorBody } from './schemas';
 import type { GatewayServices } from './services';
 import { authRoutes } from './routes/auth';
+import { citizenRoutes } from './routes/citizens';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
 import { userRoutes } from './routes/users';
@@ -114,6 +115,7 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
   await app.register(authRoutes(services));
   await app.register(meRoutes());
   await app.register(userRoutes(services));
+  await app.register(citizenRoutes(services));
   app.get('/api/v1/openapi.json', { schema: { operationId: 'getOpenApi', hide: true } }, async () => app.swagger());
   return app;
 }

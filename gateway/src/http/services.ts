@@ -1,5 +1,6 @@
 import type { Authenticator } from '../auth/authenticator';
 import type { AccessTokenIssuer } from '../auth/access-token';
+import type { CitizenChallenges } from '../auth/citizen-challenge';
 import type { GatewayConfig } from '../config';
 import type { Database } from '../database/database';
 import type { Ledger } from '../ledger/ledger';
@@ -14,6 +15,7 @@ export interface GatewayServices {
   readonly users: UserStore;
   readonly tokens: AccessTokenIssuer;
   readonly authenticator: Authenticator;
+  readonly citizenChallenges: CitizenChallenges;
   readonly ledger: Ledger;
   readonly subjectKeys: SubjectKeyDeriver;
   readonly metrics: GatewayMetrics;

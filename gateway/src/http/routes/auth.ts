@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { UnauthenticatedError } from '../../errors';
-import { LoginRequest, responses, TokenResponse } from '../schemas';
+import { CitizenChallenge, CitizenChallengeRequest, CitizenLoginRequest, LoginRequest, responses, TokenResponse } from '../schemas';
 import type { GatewayServices } from '../services';
 import { userView } from './user-view';
 
-export function authRoutes({ users, tokens }: GatewayServices): FastifyPluginAsyncTypebox {
+export function authRoutes({ users, tokens, citizenChallenges }: GatewayServices): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post('/api/v1/auth/login', {
       schema: {
@@ -22,6 +22,34 @@ export function authRoutes({ users, tokens }: GatewayServices): FastifyPluginAsy
       const { token, expiresAt } = tokens.issue(user.id, user.role);
       request.log.info({ userId: user.id, role: user.role }, 'logged in');
       return { token, expiresAt: expiresAt.toISOString(), user: userView(user) };
+    });
+
+    app.post('/api/v1/auth/citizen/challenge', {
+      schema: {
+        operationId: 'createCitizenChallenge',
+        tags: ['auth'],
+        summary: 'Start a citizen login: a single-use challenge to sign with the citizen\'s SM2 key (valid 2 minutes)',
+        body: CitizenChallengeRequest,
+        response: responses({ 200: CitizenChallenge }, [400]),
+      },
+    }, async (request) => {
+      const issued = await citizenChallenges.issue(request.body.username);
+      return { ...issued, expiresAt: issued.expiresAt.toISOString() };
+    });
+
+    app.post('/api/v1/auth/citizen/login', {
+      schema: {
+        operationId: 'citizenLogin',
+        tags: ['auth'],
+        summary: 'Finish a citizen login with the SM2 signature of the challenge; returns an access token',
+        body: CitizenLoginRequest,
+        response: responses({ 200: TokenResponse }, [400, 401]),
+      },
+    }, async (request) => {
+      const citizen = await citizenChallenges.answer(request.body.challengeId, Buffer.from(request.body.signature, 'base64'));
+      const { token, expiresAt } = tokens.issue(citizen.id, citizen.role);
+      request.log.info({ userId: citizen.id, role: citizen.role }, 'citizen logged in');
+      return { token, expiresAt: expiresAt.toISOString(), user: userView(citizen) };
     });
   };
 }
