@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { UsageError, type Command } from './command';
 import { commands } from './commands';
 

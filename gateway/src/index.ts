@@ -3,3 +3,5 @@ export { openGatewayDatabase, gatewayServices, listen, redactUrl, type GatewayDa
 export { disconnectedLedger, type Ledger, type LedgerHealth } from './ledger/ledger';
 export { newUserStore, type UserStore } from './users/user-store';
 export { roles, isRole, type Role } from './roles';
+export { registerCitizen } from './users/register-citizen';
+export { newSubjectKeyDeriver } from './subjects/subject-key';

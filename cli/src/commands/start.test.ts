@@ -100,6 +100,29 @@ describe('citytrust start, as a new user runs it', () => {
     assert.equal(login.status, 200);
   });
 
+  it('registers a citizen from the CLI, who logs in with a challenge signed by OpenSSL', async () => {
+    const key = join(home, 'citizen.pem');
+    const publicKey = join(home, 'citizen.pub.pem');
+    const identityFile = join(home, 'identity-number');
+    spawnSync('openssl', ['genpkey', '-algorithm', 'SM2', '-out', key]);
+    spawnSync('openssl', ['pkey', '-in', key, '-pubout', '-out', publicKey]);
+    writeFileSync(identityFile, '11010519491231002X\n'); // made up, with a valid check character
+    const added = stack.cli('user', 'add', '--username', 'citizen.wu', '--role', 'citizen', '--identity-number-file', identityFile, '--public-key', publicKey);
+    assert.equal(added.status, 0, added.stderr);
+    assert.match(added.stdout, /created citizen 'citizen.wu' with subject key [0-9a-f]{64}/);
+    assert.ok(!added.stdout.includes('19491231'), 'the identity number is not echoed');
+
+    const base = `http://127.0.0.1:${gatewayPort}/api/v1/auth/citizen`;
+    const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const { challengeId, challenge } = await (await post(`${base}/challenge`, { username: 'citizen.wu' })).json() as { challengeId: string; challenge: string };
+    writeFileSync(join(home, 'challenge.txt'), challenge);
+    const signed = spawnSync('openssl', ['pkeyutl', '-sign', '-rawin', '-digest', 'sm3', '-pkeyopt', 'distid:1234567812345678', '-inkey', key, '-in', join(home, 'challenge.txt')]);
+    assert.equal(signed.status, 0, signed.stderr.toString());
+    const login = await post(`${base}/login`, { challengeId, signature: signed.stdout.toString('base64') });
+    assert.equal(login.status, 200, await login.clone().text());
+    assert.equal(((await login.json()) as { user: { role: string } }).user.role, 'citizen');
+  });
+
   it('stops cleanly on Ctrl-C and leaves no stack behind', async () => {
     assert.equal(await stack.stop(), 0);
     assert.match(stack.output, /stopped; state kept in/);

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { hmacSm3 } from '@citytrust/shared';
 import { UnauthenticatedError } from '../errors';
 import { isRole, type Role } from '../roles';
 
@@ -24,7 +25,7 @@ export interface AccessTokenIssuer {
 }
 
 export function newAccessTokenIssuer(key: Buffer, ttlSeconds: number): AccessTokenIssuer {
-  const mac = (text: string) => createHmac('sm3', key).update(text).digest();
+  const mac = (text: string) => hmacSm3(key, text);
   return {
     issue(userId, role, now = new Date()) {
       const iat = Math.floor(now.getTime() / 1000);

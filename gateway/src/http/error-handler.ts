@@ -12,7 +12,9 @@ export function toApiError(error: FastifyError, request: FastifyRequest): ApiErr
     const first = error.validation[0];
     const params = (first?.params ?? {}) as { additionalProperty?: string; missingProperty?: string };
     const path = (first?.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
-    const field = [error.validationContext, path, params.additionalProperty ?? params.missingProperty].filter(Boolean).join('.');
+    // Body fields are named as they are in the body; query and path parameters say where they are.
+    const location = error.validationContext === 'body' ? undefined : error.validationContext;
+    const field = [location, path, params.additionalProperty ?? params.missingProperty].filter(Boolean).join('.');
     const problem = params.additionalProperty ? `is not a known field` : first?.message ?? 'is invalid';
     return new InvalidRequestError(`${field || 'the request'} ${problem}`, field || undefined);
   }

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { canonicalJsonBytes } from '@citytrust/shared';
+import { canonicalJsonBytes, sm3 } from '@citytrust/shared';
 import { ForbiddenError } from '../errors';
 import type { Principal } from '../principal';
 
@@ -51,6 +50,6 @@ export async function readPersonalData<T>(
     throw new ForbiddenError(`access refused: ${decision.reason}`, { refusalTrailId: refusal.trailId, transactionId: refusal.transactionId });
   }
   const data = await fetch();
-  const digest = createHash('sm3').update(canonicalJsonBytes(data)).digest('hex');
+  const digest = sm3(canonicalJsonBytes(data)).toString('hex');
   return { data, receipt: decision.receipt, digest };
 }

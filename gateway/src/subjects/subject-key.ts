@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { hmacSm3 } from '@citytrust/shared';
 import { identityNumberProblem, normaliseIdentityNumber } from './identity-number';
 
 /**
@@ -24,7 +24,7 @@ export function newSubjectKeyDeriver(gatewayKey: Buffer): SubjectKeyDeriver {
       const normalised = normaliseIdentityNumber(identityNumber);
       const problem = identityNumberProblem(normalised);
       if (problem) throw new InvalidIdentityNumberError(problem);
-      return createHmac('sm3', gatewayKey).update(`citytrust-subject-v1:${normalised}`).digest('hex');
+      return hmacSm3(gatewayKey, `citytrust-subject-v1:${normalised}`).toString('hex');
     },
   };
 }

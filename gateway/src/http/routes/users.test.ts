@@ -48,7 +48,7 @@ describe('users, managed by the admins of each department', () => {
   it('refuses a short password, naming the field', async () => {
     const response = await newOfficer('officer.weak', { password: 'short' });
     assert.equal(response.statusCode, 400);
-    assert.equal(response.json().error.details.field, 'body.password');
+    assert.equal(response.json().error.details.field, 'password');
   });
 
   it('disabling a user stops their token at once', async () => {
