@@ -1,4 +1,5 @@
 import type { Role } from './roles';
+import type { User } from './users/user';
 
 /** Who is calling, once their token has been checked. */
 export interface Principal {
@@ -12,4 +13,16 @@ export interface Principal {
   readonly subjectKey?: string;
   /** Where the identity was established: this gateway's users, or the unified identity platform. */
   readonly source: 'local' | 'oidc';
+}
+
+/** The principal of a local user whose token has been checked. */
+export function localPrincipal(user: User): Principal {
+  return {
+    id: user.id,
+    username: user.username,
+    role: user.role,
+    ...(user.department ? { department: user.department } : {}),
+    ...(user.subjectKey ? { subjectKey: user.subjectKey } : {}),
+    source: 'local',
+  };
 }

@@ -1,6 +1,6 @@
 import { decodeJwt } from 'jose';
 import { UnauthenticatedError } from '../errors';
-import type { Principal } from '../principal';
+import { localPrincipal, type Principal } from '../principal';
 import type { UserStore } from '../users/user-store';
 import type { AccessTokenIssuer } from './access-token';
 import type { OidcVerifier } from './oidc';
@@ -22,14 +22,7 @@ export function newAuthenticator(tokens: AccessTokenIssuer, users: UserStore, oi
       const user = await users.findById(claims.sub);
       if (!user) throw new UnauthenticatedError('the access token names a user that no longer exists');
       if (user.disabledAt) throw new UnauthenticatedError(`user '${user.username}' was disabled at ${user.disabledAt.toISOString()}`);
-      return {
-        id: user.id,
-        username: user.username,
-        role: user.role,
-        ...(user.department ? { department: user.department } : {}),
-        ...(user.subjectKey ? { subjectKey: user.subjectKey } : {}),
-        source: 'local',
-      };
+      return localPrincipal(user);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, InvalidRequestError } from '../errors';
+import { ApiError, DependencyUnavailableError, InvalidRequestError } from '../errors';
 
 /**
  * Turns anything thrown while answering a request into the API's one error shape. Known
@@ -20,7 +20,7 @@ export function toApiError(error: FastifyError, request: FastifyRequest): ApiErr
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError(413, 'body_too_large', `the request body is larger than the ${request.routeOptions.bodyLimit ?? ''} bytes this endpoint accepts`.replace('  ', ' '));
+      return new ApiError(413, 'body_too_large', `the request body is larger than the ${request.routeOptions.bodyLimit} bytes this endpoint accepts`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ApiError(415, 'unsupported_media_type', `send the body as application/json (got ${request.headers['content-type'] ?? 'no content type'})`);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -31,6 +31,7 @@ export function toApiError(error: FastifyError, request: FastifyRequest): ApiErr
   if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
     return new InvalidRequestError(`the body is not valid JSON: ${error.message}`);
   }
+  if (isDatabaseUnreachable(error)) return new DependencyUnavailableError('database', 'the gateway cannot reach its Postgres; retry shortly');
   if (error.statusCode === 429) return new ApiError(429, 'rate_limited', error.message);
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new ApiError(error.statusCode, 'invalid_request', error.message);
   return new ApiError(500, 'internal', `internal error; quote request id ${request.id} when reporting it`);
@@ -39,4 +40,11 @@ export function toApiError(error: FastifyError, request: FastifyRequest): ApiErr
 export function sendApiError(error: ApiError, reply: FastifyReply): FastifyReply {
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
   return reply.status(error.statusCode).send(error.toBody());
+}
+
+/** Postgres connection failures (refused, dropped, shutting down, pool timeout), as opposed to query errors. */
+const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+function isDatabaseUnreachable(error: FastifyError): boolean {
+  return unreachableCodes.has(error.code) || /Connection terminated|timeout exceeded when trying to connect/.test(error.message);
 }

@@ -159,3 +159,20 @@ describe('rate limits', () => {
     assert.equal((await me(second.token)).statusCode, 200, 'another user is not limited by the first');
   });
 });
+
+describe('when the database goes away', () => {
+  let gateway: TestGateway;
+  before(async () => { gateway = await startTestGateway(); });
+  after(async () => { await gateway?.close(); });
+
+  it('answers 503 with Retry-After instead of an internal error, and /healthz says which part is down', async () => {
+    const { token } = await gateway.userWithToken('auditor');
+    await gateway.database.embedded!.stop();
+    const response = await gateway.server.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
+    assert.equal(response.statusCode, 503);
+    assert.equal(response.json().error.code, 'database_unavailable');
+    assert.equal(response.headers['retry-after'], '5');
+    const health = (await gateway.server.inject({ url: '/healthz' })).json();
+    assert.equal(health.components.database.reachable, false);
+  });
+});
