@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { newUserStore } from '@citytrust/gateway';
 import { UsageError, type Command } from '../command';
 import { withGatewayDatabase } from '../gateway-database';
 import { readPassword } from '../password-input';
@@ -24,6 +23,7 @@ export const adminCommand: Command = {
     });
     if (!values.username || !values.department) throw new UsageError('--username and --department are required');
     const password = readPassword(values);
+    const { newUserStore } = await import('@citytrust/gateway');
     const admin = await withGatewayDatabase(async (database, config) => {
       const users = newUserStore(database.database, new Set(config.departments.map((d) => d.mspId)));
       return users.bootstrapAdmin({ username: values.username!, department: values.department!, password }, 'citytrust admin bootstrap');

@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { disconnectedLedger, gatewayServices, listen, loadGatewayConfig, openGatewayDatabase, redactUrl, type GatewayDatabase, type RunningGateway } from '@citytrust/gateway';
+import type { GatewayDatabase, RunningGateway, UserStore } from '@citytrust/gateway';
 import type { Command } from '../command';
 import { fabricNetworkUnavailable } from '../fabric-network-status';
 import { newProgress } from '../progress';
@@ -27,6 +27,7 @@ export const startCommand: Command = {
   ].join('\n'),
   async run(args) {
     parseArgs({ args, options: {}, strict: true });
+    const { disconnectedLedger, gatewayServices, listen, loadGatewayConfig, openGatewayDatabase, redactUrl } = await import('@citytrust/gateway');
     const config = loadGatewayConfig();
     const running = readStackState(config.home);
     if (running && running.pid !== process.pid && isProcessAlive(running.pid)) {
@@ -95,7 +96,7 @@ export const startCommand: Command = {
   },
 };
 
-async function bootstrapAdminFromEnvironment(users: import('@citytrust/gateway').UserStore): Promise<void> {
+async function bootstrapAdminFromEnvironment(users: UserStore): Promise<void> {
   const { CITYTRUST_ADMIN_USERNAME: username, CITYTRUST_ADMIN_PASSWORD: password, CITYTRUST_ADMIN_DEPARTMENT: department } = process.env;
   if (!username || !password || !department || (await users.hasAdmin())) return;
   await users.bootstrapAdmin({ username, password, department }, 'environment');

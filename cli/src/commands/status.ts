@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { loadGatewayConfig } from '@citytrust/gateway';
 import type { Command } from '../command';
 import { isProcessAlive, readStackState, type ComponentState } from '../stack-state';
 
@@ -15,6 +14,7 @@ export const statusCommand: Command = {
   usage: 'usage: citytrust status [--json]\n\nExit code 0 when the stack is running and every running component is healthy, 1 otherwise.',
   async run(args) {
     const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true });
+    const { loadGatewayConfig } = await import('@citytrust/gateway');
     const { home } = loadGatewayConfig();
     const state = readStackState(home);
     const running = state !== undefined && isProcessAlive(state.pid);

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { disconnectedLedger, gatewayServices, isRole, registerCitizen } from '@citytrust/gateway';
 import { UsageError, type Command } from '../command';
 import { withGatewayDatabase } from '../gateway-database';
 import { readPassword } from '../password-input';
@@ -29,6 +28,7 @@ export const userCommand: Command = {
       },
       strict: true,
     });
+    const { disconnectedLedger, gatewayServices, isRole, registerCitizen } = await import('@citytrust/gateway');
     const { username, role, department } = values;
     if (!username || !role) throw new UsageError('--username and --role are required');
     if (!isRole(role)) throw new UsageError(`--role must be department-officer, credit-officer, auditor, admin or citizen (got '${role}')`);
