@@ -12,11 +12,17 @@ const installed = join(root, 'node_modules', '.package-lock.json');
 const lock = join(root, 'package-lock.json');
 const addon = join(root, 'shared', 'build', 'Release', 'citytrust_crypto.node');
 
+// node-gyp downloads Node's headers unless told where they are, and this network reaches only
+// package registries: point it at the headers that ship with the running Node, when they do.
+const nodePrefix = join(process.execPath, '..', '..');
+const env = { ...process.env };
+if (!env.npm_config_nodedir && existsSync(join(nodePrefix, 'include', 'node', 'node_api.h'))) env.npm_config_nodedir = nodePrefix;
+
 const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs;
 if (stale || !existsSync(addon)) {
   const command = existsSync(join(root, 'node_modules')) ? 'install' : 'ci';
   console.log(`[setup] npm ${command}: installing dependencies and building the SM2 addon (first run only)...`);
-  const result = spawnSync('npm', [command, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync('npm', [command, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env });
   if (result.status !== 0) {
     console.error(`[setup] npm ${command} failed (exit ${result.status}); fix the error above and run npm start again.`);
     process.exit(result.status || 1);
