@@ -28,7 +28,7 @@
 #include <stdlib.h>
 
 /* GB/T 32918 hashes the identifier's length in bits into two bytes. */
-#define MAX_ID_BYTES 8191
+#define MAX_ID_BYTES 8190 /* OpenSSL refuses ids of UINT16_MAX / 8 bytes or more: ENTL is 16 bits of *bits* */
 #define COORDINATE_BYTES 32
 #define MAX_SIGNATURE_BYTES 80
 
@@ -97,7 +97,7 @@ static bool get_bytes(napi_env env, napi_value value, const char *name, const un
 static bool get_id(napi_env env, napi_value value, const unsigned char **id, size_t *length) {
   if (!get_bytes(env, value, "the user id", id, length)) return false;
   if (*length > MAX_ID_BYTES) {
-    napi_throw_range_error(env, "ERR_CITYTRUST_ARGUMENT", "citytrust_crypto: an SM2 user id has at most 8191 bytes");
+    napi_throw_range_error(env, "ERR_CITYTRUST_ARGUMENT", "citytrust_crypto: an SM2 user id has at most 8190 bytes");
     return false;
   }
   return true;
@@ -130,10 +130,19 @@ static napi_value new_buffer(napi_env env, const unsigned char *data, size_t len
   return result;
 }
 
-static void finalize_key(napi_env env, void *data, void *hint) {
-  sm2_key *key = data;
+/* Roughly what OpenSSL holds for one parsed SM2 key. Telling V8 about it lets the garbage
+   collector see the pressure of many short-lived handles, which it would otherwise ignore. */
+#define KEY_EXTERNAL_BYTES 1536
+
+static void free_key(sm2_key *key) {
   EVP_PKEY_free(key->pkey);
   free(key);
+}
+
+static void finalize_key(napi_env env, void *data, void *hint) {
+  int64_t ignored;
+  free_key(data);
+  napi_adjust_external_memory(env, -KEY_EXTERNAL_BYTES, &ignored);
 }
 
 /* Wraps `pkey` in a new handle, taking ownership of it whether or not wrapping succeeds. */
@@ -148,13 +157,15 @@ static napi_value new_key_handle(napi_env env, EVP_PKEY *pkey, bool has_private)
   key->pkey = pkey;
   key->has_private = has_private;
   if (napi_create_object(env, &handle) != napi_ok) {
-    finalize_key(env, key, NULL);
+    free_key(key);
     return throw_napi_failure(env);
   }
   if (napi_wrap(env, handle, key, finalize_key, NULL, NULL) != napi_ok) {
-    finalize_key(env, key, NULL);
+    free_key(key);
     return throw_napi_failure(env);
   }
+  int64_t ignored;
+  napi_adjust_external_memory(env, KEY_EXTERNAL_BYTES, &ignored);
   if (napi_type_tag_object(env, handle, &SM2_KEY_TAG) != napi_ok) return throw_napi_failure(env);
   return handle;
 }
@@ -178,6 +189,20 @@ static bool ensure_sm2(napi_env env, EVP_PKEY *pkey) {
   }
   napi_throw_error(env, "ERR_CITYTRUST_NOT_SM2", message);
   return false;
+}
+
+/*
+ * Whether an imported key is mathematically sound, as `openssl pkey -check` would say. Decoding
+ * alone accepts a private scalar of 0, n or n-1 and a PKCS#8 whose public point belongs to another
+ * key; with d = n-1, SM2 signing divides by 1+d = 0 and OpenSSL retries forever, hanging the
+ * process on the first signature. So every key is checked once, at import.
+ */
+static bool key_is_sound(EVP_PKEY *pkey, bool private_key) {
+  EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+  if (ctx == NULL) return false;
+  int ok = private_key ? EVP_PKEY_check(ctx) : EVP_PKEY_public_check(ctx);
+  EVP_PKEY_CTX_free(ctx);
+  return ok == 1;
 }
 
 /* ---- key import and export --------------------------------------------------------------- */
@@ -210,6 +235,11 @@ static napi_value import_key(napi_env env, napi_callback_info info, bool private
                   private_key ? "the bytes are not a DER PKCS#8 PrivateKeyInfo" : "the bytes are not a DER SubjectPublicKeyInfo");
   } else if (!ensure_sm2(env, pkey)) {
     EVP_PKEY_free(pkey);
+  } else if (!key_is_sound(pkey, private_key)) {
+    EVP_PKEY_free(pkey);
+    throw_openssl(env, "ERR_CITYTRUST_BAD_KEY",
+                  private_key ? "the SM2 private key is invalid (its scalar is out of range or its public point belongs to another key)"
+                              : "the SM2 public key is invalid (its point is not on the curve or is the point at infinity)");
   } else {
     result = new_key_handle(env, pkey, private_key);
   }

@@ -133,7 +133,8 @@ class Sm4CtrHmacSm3Cipher implements FieldCipher {
   }
 
   open(envelope: Uint8Array, context: BinaryInput = ''): Buffer {
-    const parsed = parse(toBuffer(envelope));
+    // A copy: over shared memory, the bytes checked by the tag could change before decryption.
+    const parsed = parse(Buffer.from(envelope));
     if (parsed.keyId !== this.keyId) {
       throw new FieldEnvelopeError('other-key', `the envelope was sealed under key '${parsed.keyId}', but this cipher holds key '${this.keyId}'; open it with key '${parsed.keyId}'`);
     }

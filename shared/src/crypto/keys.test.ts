@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { generateSm2KeyPair, importSm2PrivateKey, importSm2PublicKey, Sm2KeyError } from './keys';
+import { sm2Sign } from './sm2';
 
 const SM2_ALGORITHM_IDENTIFIER = '301306072a8648ce3d020106082a811ccf5501822d'; // id-ecPublicKey, curve 1.2.156.10197.1.301
 
@@ -99,6 +100,45 @@ describe('SM2 keys', () => {
         }
       }
     }
+  });
+
+  describe('refuses keys that decode but are not sound, as `openssl pkey -check` does', () => {
+    // The SM2 group order n; a private scalar must lie in [1, n-2].
+    const n = Buffer.from('FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123', 'hex');
+    const withScalar = (scalar: Buffer) => {
+      const der = generateSm2KeyPair().privateKey.toDer();
+      const at = der.indexOf(Buffer.from('0420', 'hex'), 30) + 2; // the 32-byte OCTET STRING of the scalar
+      const patched = Buffer.from(der);
+      scalar.copy(patched, at);
+      return patched;
+    };
+
+    it('a scalar of n-1, which would otherwise hang the first signature forever', () => {
+      const nMinus1 = Buffer.from(n);
+      nMinus1[31]! -= 1;
+      assert.throws(() => importSm2PrivateKey(withScalar(nMinus1)), (e: unknown) => e instanceof Sm2KeyError && /scalar is out of range/.test(e.message));
+    });
+
+    it('a scalar of zero or n', () => {
+      assert.throws(() => importSm2PrivateKey(withScalar(Buffer.alloc(32))), Sm2KeyError);
+      assert.throws(() => importSm2PrivateKey(withScalar(n)), Sm2KeyError);
+    });
+
+    it('a private key whose embedded public point belongs to another key', () => {
+      const mine = generateSm2KeyPair();
+      const theirs = generateSm2KeyPair();
+      const point = (der: Buffer) => der.subarray(-65);
+      const der = mine.privateKey.toDer();
+      const forged = Buffer.from(der);
+      point(theirs.publicKey.toDer()).copy(forged, der.indexOf(point(mine.publicKey.toDer())));
+      assert.throws(() => importSm2PrivateKey(forged), /public point belongs to another key/);
+    });
+  });
+
+  it('a private key\'s public key cannot be turned into a signing key', () => {
+    const { privateKey } = generateSm2KeyPair();
+    const disguised = Object.defineProperty(privateKey.publicKey, 'type', { value: 'sm2-private' });
+    assert.throws(() => sm2Sign(disguised as never, 'a record'), /needs an SM2 private key/);
   });
 
   it('refuses values that are not text or bytes', () => {

@@ -71,8 +71,9 @@ class PrivateKey implements Sm2PrivateKey {
 
   constructor(handle: KeyHandle) {
     handles.set(this, handle);
-    // The parsed private key contains the public point, so the public key shares it.
-    this.publicKey = new PublicKey(handle);
+    // The public key gets a handle of its own that holds no private scalar: it is meant to be
+    // handed to whoever verifies or encrypts, and must not be able to sign or export the secret.
+    this.publicKey = new PublicKey(addon().importPublicKey(addon().exportPublicKey(handle)));
   }
 
   toDer(): Buffer {

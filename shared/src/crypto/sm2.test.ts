@@ -108,7 +108,7 @@ describe('sm2Sign and sm2Verify', () => {
   });
 
   it('refuses a user ID longer than Z can encode, and keys of the wrong kind', () => {
-    assert.throws(() => sm2Sign(privateKey, record, { userId: 'x'.repeat(8192) }), /at most 8191 bytes; this one has 8192/);
+    assert.throws(() => sm2Sign(privateKey, record, { userId: 'x'.repeat(8191) }), /at most 8190 bytes; this one has 8191/);
     assert.throws(() => sm2Sign(publicKey as never, record), /expected an Sm2PrivateKey/);
     assert.throws(() => sm2Verify({ type: 'sm2-public' } as never, record, Buffer.alloc(0)), /expected an Sm2PublicKey/);
   });

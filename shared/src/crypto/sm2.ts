@@ -15,8 +15,8 @@ import { sm3 } from './sm3';
 /** The user ID GB/T 32918 / GM/T 0009 prescribe when the parties have not agreed another. */
 export const DEFAULT_SM2_USER_ID = '1234567812345678';
 
-/** The most bytes an SM2 user ID may have: Z hashes its length in bits into two bytes. */
-export const MAX_SM2_USER_ID_BYTES = 8191;
+/** The most bytes an SM2 user ID may have: Z hashes its length in bits into two bytes, and OpenSSL refuses 8191. */
+export const MAX_SM2_USER_ID_BYTES = 8190;
 
 // The recommended curve's parameters, as GB/T 32918.5-2017 lists them and Z hashes them.
 const CURVE_A = Buffer.from('FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFC', 'hex');
@@ -55,6 +55,7 @@ export function sm2Sign(privateKey: Sm2PrivateKey, message: BinaryInput, options
  * if (!sm2Verify(departmentKey, canonicalJsonBytes(record), seal)) throw new Error('seal does not match the record');
  */
 export function sm2Verify(publicKey: Sm2PublicKey, message: BinaryInput, signature: Uint8Array, options: Sm2SignatureOptions = {}): boolean {
+  if (!(signature instanceof Uint8Array)) return false;
   return addon().verify(handleOf(publicKey, 'sm2-public'), toBuffer(message), toBuffer(signature), userIdBytes(options));
 }
 
