@@ -46,13 +46,9 @@ export class ConfigError extends Error {
   }
 }
 
-export function citytrustHome(env: Env = process.env): string {
-  return resolve(env.CITYTRUST_HOME ?? join(__dirname, '..', '..', '.citytrust'));
-}
-
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   return {
-    home: citytrustHome(env),
+    home: resolve(env.CITYTRUST_HOME ?? join(__dirname, '..', '..', '.citytrust')),
     host: env.GATEWAY_HOST ?? '127.0.0.1',
     port: integer(env, 'GATEWAY_PORT', 8080, 0, 65535),
     databaseUrl: env.DATABASE_URL || undefined,

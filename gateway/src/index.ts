@@ -1,7 +1,6 @@
-export { loadGatewayConfig, citytrustHome, type GatewayConfig } from './config';
+export { loadGatewayConfig, type GatewayConfig } from './config';
 export { openGatewayDatabase, gatewayServices, listen, redactUrl, type GatewayDatabase, type RunningGateway } from './gateway';
 export { disconnectedLedger, type Ledger, type LedgerHealth } from './ledger/ledger';
 export { newUserStore, type UserStore } from './users/user-store';
 export { roles, isRole, type Role } from './roles';
 export { registerCitizen } from './users/register-citizen';
-export { newSubjectKeyDeriver } from './subjects/subject-key';
