@@ -1,0 +1,8 @@
+import type { Contract } from 'fabric-contract-api';
+import { SystemContract } from './system-contract';
+
+/**
+ * The contract classes this chaincode serves. fabric-contract-api instantiates each with no
+ * arguments; the first is the default contract for transaction names without a `contract:` prefix.
+ */
+export const contracts: ReadonlyArray<new () => Contract> = [SystemContract];

@@ -1,0 +1,12 @@
+/**
+ * CityTrust's chaincode. fabric-contract-api's convention: the package's main module exports
+ * `contracts`, the classes `fabric-chaincode-node` (or {@link startChaincodeServer}) serves.
+ */
+export { contracts } from './contracts';
+export { SystemContract, EVENT_OBJECT_TYPE } from './system-contract';
+export type { ChaincodeVersion, WriteThenReadResult, StateRecord, QueryPage, KeyModificationRecord } from './system-contract-results';
+export { CHAINCODE_NAME, CONTRACT_NAMES } from './chaincode-info';
+export { InvalidArgumentError } from './arguments';
+export { startChaincodeServer, ChaincodeServerStartError } from './server';
+export type { ChaincodeServerOptions, ChaincodeServerTls, RunningChaincodeServer } from './server';
+export { chaincodeServerOptionsFromEnv, ChaincodeServerConfigError } from './server-config';
