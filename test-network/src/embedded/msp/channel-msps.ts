@@ -1,0 +1,97 @@
+import { msp } from '@hyperledger/fabric-protos';
+import { verifyLowS } from './ecdsa-signature';
+import { IdentityError } from './identity-error';
+import { LruCache } from './lru-cache';
+import type { VerifiedIdentity } from './verified-identity';
+import { assertValidAt, newX509Msp, type ChannelMspConfig, type MspIdentity, type X509Msp } from './x509-msp';
+
+/**
+ * The MSPs of one channel, one per department: Fabric's MSP manager (`msp/mspmgrimpl.go`) with
+ * its identity cache (`msp/cache`). Everything that checks who signed (the endorser checking a
+ * proposal's creator, the committer checking a transaction and its endorsements, policies) goes
+ * through it.
+ *
+ * @example
+ * ```ts
+ * const msps = channelMsps([{ mspId: 'Org1MSP', rootCertificatesPem: [caPem], nodeOUs: true }]);
+ * const creator = msps.deserialize(signatureHeader.getCreator_asU8()); // throws IdentityError
+ * if (!msps.verify(creator, proposalBytes, signature)) throw new Error('bad signature');
+ * ```
+ */
+export interface ChannelMsps {
+  /** The channel's MSP ids, in configuration order. */
+  readonly mspIds: readonly string[];
+  /**
+   * Deserialises an `msp.SerializedIdentity` and checks it: the MSP is one of the channel's, the
+   * certificate chains to that MSP's root CA, it and its CAs are within validity now, and (with
+   * NodeOUs) it has exactly one NodeOU role. Throws {@link IdentityError} naming the failed check.
+   * Successful results are cached by the serialized bytes, so a returning signer costs a map
+   * lookup and a clock comparison.
+   */
+  deserialize(serializedIdentity: Uint8Array): VerifiedIdentity;
+  /**
+   * Whether `signature` (DER ECDSA P-256 over SHA-256 of `message`) was made by the identity's key.
+   * A high-S signature is invalid, as in Fabric. Never throws.
+   */
+  verify(identity: VerifiedIdentity, message: Uint8Array, signature: Uint8Array): boolean;
+}
+
+export interface ChannelMspsOptions {
+  /** How many deserialised identities to keep; Fabric keeps 100 per MSP. */
+  cacheSize?: number;
+  /** The clock validity is checked against, in ms since the epoch; tests move it. */
+  now?: () => number;
+}
+
+const DEFAULT_CACHE_SIZE = 1000;
+
+/** Builds a channel's MSPs; throws if a configuration could never validate anyone or an id repeats. */
+export function channelMsps(configs: readonly ChannelMspConfig[], options: ChannelMspsOptions = {}): ChannelMsps {
+  const msps = new Map<string, X509Msp>();
+  for (const config of configs) {
+    if (msps.has(config.mspId)) throw new Error(`MSP ${config.mspId} is configured twice on the channel: give each department one MSP`);
+    msps.set(config.mspId, newX509Msp(config));
+  }
+  const mspIds = [...msps.keys()];
+  const cache = new LruCache<string, MspIdentity>(options.cacheSize ?? DEFAULT_CACHE_SIZE);
+  const now = options.now ?? Date.now;
+
+  function checkIdentity(serializedIdentity: Uint8Array): MspIdentity {
+    let mspId: string;
+    let idBytes: Uint8Array;
+    try {
+      const parsed = msp.SerializedIdentity.deserializeBinary(serializedIdentity);
+      mspId = parsed.getMspid();
+      idBytes = parsed.getIdBytes_asU8();
+    } catch (error) {
+      throw new IdentityError('malformed', `identity is not an msp.SerializedIdentity protobuf: ${(error as Error).message}`);
+    }
+    const owner = msps.get(mspId);
+    if (!owner) {
+      throw new IdentityError(
+        'unknown-msp',
+        `unknown MSP id '${mspId}' (channel MSPs: ${mspIds.join(', ')}): the identity's department is not a member of this channel`,
+        mspId,
+      );
+    }
+    return owner.identity(idBytes, new Uint8Array(serializedIdentity));
+  }
+
+  return {
+    mspIds,
+    deserialize(serializedIdentity) {
+      // latin1 maps each byte to one character: an exact, cheap key for the bytes.
+      const key = Buffer.from(serializedIdentity.buffer, serializedIdentity.byteOffset, serializedIdentity.byteLength).toString('latin1');
+      let checked = cache.get(key);
+      if (!checked) {
+        checked = checkIdentity(serializedIdentity);
+        cache.set(key, checked);
+      }
+      assertValidAt(checked, now());
+      return checked.identity;
+    },
+    verify(identity, message, signature) {
+      return verifyLowS(identity.publicKey, message, signature);
+    },
+  };
+}
