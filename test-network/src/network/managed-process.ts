@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/**
+ * A background process of the network (the ledger, the chaincode server) that outlives the
+ * command that started it: its record (pid, endpoint, log file) is kept under
+ * `CITYTRUST_HOME/run/<name>.json`, which is how `down` and `status` find it again.
+ */
+export interface ProcessRecord {
+  readonly name: string;
+  readonly pid: number;
+  readonly startedAt: string;
+  readonly endpoint: string;
+  readonly log: string;
+  readonly command: readonly string[];
+}
+
+export function recordPath(home: string, name: string): string {
+  return join(home, 'run', `${name}.json`);
+}
+
+export function readProcessRecord(home: string, name: string): ProcessRecord | undefined {
+  try {
+    return JSON.parse(readFileSync(recordPath(home, name), 'utf8')) as ProcessRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface SpawnOptions {
+  readonly home: string;
+  readonly name: string;
+  readonly endpoint: string;
+  readonly command: readonly [string, ...string[]];
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Starts a detached process with stdout and stderr appended to `logs/<name>.log`, and records it. */
+export function spawnManaged(options: SpawnOptions): ProcessRecord {
+  const log = join(options.home, 'logs', `${options.name}.log`);
+  mkdirSync(dirname(log), { recursive: true });
+  const fd = openSync(log, 'a');
+  try {
+    const [executable, ...args] = options.command;
+    const child = spawn(executable, args, { detached: true, stdio: ['ignore', fd, fd], env: options.env });
+    child.unref();
+    if (child.pid === undefined) throw new Error(`could not start ${options.name} (${options.command.join(' ')})`);
+    const record: ProcessRecord = { name: options.name, pid: child.pid, startedAt: new Date().toISOString(), endpoint: options.endpoint, log, command: options.command };
+    const path = recordPath(options.home, options.name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
+    renameSync(`${path}.tmp`, path);
+    return record;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves with how it ended. Removes the record. */
+export async function stopManaged(home: string, record: ProcessRecord, graceMs = 10_000): Promise<'stopped' | 'killed' | 'not running'> {
+  let outcome: 'stopped' | 'killed' | 'not running' = 'not running';
+  if (isAlive(record.pid)) {
+    outcome = 'stopped';
+    signal(record.pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (isAlive(record.pid) && Date.now() < deadline) await sleep(50);
+    if (isAlive(record.pid)) {
+      signal(record.pid, 'SIGKILL');
+      outcome = 'killed';
+      while (isAlive(record.pid)) await sleep(20);
+    }
+  }
+  rmSync(recordPath(home, record.name), { force: true });
+  return outcome;
+}
+
+/** The last lines of a process's log, for error messages and `status`. */
+export function logTail(path: string, lines = 15): string {
+  try {
+    const size = statSync(path).size;
+    const fd = openSync(path, 'r');
+    try {
+      const length = Math.min(size, 16 * 1024);
+      const buffer = Buffer.alloc(length);
+      readSync(fd, buffer, 0, length, size - length);
+      return buffer.toString('utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return '(no log)';
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // Already gone.
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
