@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { msp } from '@hyperledger/fabric-protos';
 import { channelMsps, type ChannelMspsOptions } from './channel-msps';
-import { signLowS } from './ecdsa-signature';
+import { signLowS } from '@citytrust/network-config';
 import { IdentityError, type IdentityCheck } from './identity-error';
 import { newTestCa, serializedIdentity, type TestCa } from './testing/test-ca';
 

@@ -1,5 +1,5 @@
 import { msp } from '@hyperledger/fabric-protos';
-import { verifyLowS } from './ecdsa-signature';
+import { verifyLowS } from '@citytrust/network-config';
 import { IdentityError } from './identity-error';
 import { LruCache } from './lru-cache';
 import type { VerifiedIdentity } from './verified-identity';

@@ -8,4 +8,4 @@ export type { ChannelMspConfig } from './x509-msp';
 export type { MspRole, VerifiedIdentity } from './verified-identity';
 export { IdentityError } from './identity-error';
 export type { IdentityCheck } from './identity-error';
-export { signLowS, isLowS, verifyLowS } from './ecdsa-signature';
+export { signLowS, isLowS, verifyLowS } from '@citytrust/network-config';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChannelMsps } from '../msp';
-import { signLowS } from '../msp/ecdsa-signature';
+import { signLowS } from '@citytrust/network-config';
 import { signatureSetToValidIdentities, type SignedData } from './signature-set';
 import { testDepartments, type MemberName, type TestDepartments } from './testing/departments';
 

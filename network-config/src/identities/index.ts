@@ -1,0 +1,3 @@
+export * from './network-crypto';
+export * from './crypto-layout';
+export { nodeOusConfig } from './local-msp';
