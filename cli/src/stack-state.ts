@@ -13,7 +13,7 @@ export interface StackState {
 }
 
 export interface ComponentState {
-  readonly name: 'fabric-network' | 'postgres' | 'gateway';
+  readonly name: 'ledger' | 'postgres' | 'gateway';
   readonly status: 'running' | 'unavailable';
   readonly url?: string;
   /** Where its health is checked, for components that have an HTTP health endpoint. */

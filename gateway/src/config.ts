@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
-import { defaultDepartments, type Department } from '@citytrust/shared';
+import { citytrustHome, defaultDepartments, type Department } from '@citytrust/shared';
 
 /**
  * Everything the gateway can be configured with, read once from the environment. Every value
@@ -48,7 +47,7 @@ export class ConfigError extends Error {
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   return {
-    home: resolve(env.CITYTRUST_HOME ?? join(__dirname, '..', '..', '.citytrust')),
+    home: citytrustHome(env),
     host: env.GATEWAY_HOST ?? '127.0.0.1',
     port: integer(env, 'GATEWAY_PORT', 8080, 0, 65535),
     databaseUrl: env.DATABASE_URL || undefined,

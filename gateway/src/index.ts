@@ -1,6 +1,7 @@
 export { loadGatewayConfig, type GatewayConfig } from './config';
 export { openGatewayDatabase, gatewayServices, listen, redactUrl, type GatewayDatabase, type RunningGateway } from './gateway';
-export { disconnectedLedger, type Ledger, type LedgerHealth } from './ledger/ledger';
+export { disconnectedLedger, type Ledger, type LedgerCall, type LedgerHealth, type SubmittedTransaction } from './ledger/ledger';
 export { newUserStore, type UserStore } from './users/user-store';
 export { roles, isRole, type Role } from './roles';
 export { registerCitizen } from './users/register-citizen';
+export { fabricLedger, LedgerRejectedError, type FabricLedgerOptions } from './ledger/fabric-ledger';

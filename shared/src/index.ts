@@ -1,3 +1,4 @@
 export * from './canonical-json';
 export * from './departments';
 export * from './crypto';
+export * from './citytrust-home';

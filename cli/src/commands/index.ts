@@ -1,6 +1,9 @@
 import type { Command } from '../command';
 import { adminCommand } from './admin';
 import { cryptoCommand } from './crypto';
+import { downCommand } from './down';
+import { ledgerCommand } from './ledger';
+import { upCommand } from './up';
 import { startCommand } from './start';
 import { statusCommand } from './status';
 import { userCommand } from './user';
@@ -9,4 +12,4 @@ import { userCommand } from './user';
  * Every subcommand, in the order `citytrust --help` lists them. Commands that need the gateway
  * import it when they run, so that `citytrust crypto` does not pay for loading it (0.27 s → 0.08 s).
  */
-export const commands: readonly Command[] = [startCommand, statusCommand, adminCommand, userCommand, cryptoCommand];
+export const commands: readonly Command[] = [startCommand, upCommand, downCommand, statusCommand, ledgerCommand, adminCommand, userCommand, cryptoCommand];

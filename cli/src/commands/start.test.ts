@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { writeTestNetworkDescription } from '@citytrust/network-config/dist/testing/test-network-description';
 
 const main = join(__dirname, '..', 'main.js');
 
@@ -61,17 +62,22 @@ describe('citytrust start, as a new user runs it', () => {
     home = mkdtempSync(join(tmpdir(), 'citytrust-start-'));
     chmodSync(home, 0o755);
     gatewayPort = await freePort();
-    stack = new Stack({ PATH: process.env.PATH, CITYTRUST_HOME: home, GATEWAY_PORT: String(gatewayPort), CITYTRUST_POSTGRES_PORT: String(await freePort()) });
+    const network = await writeTestNetworkDescription(home);
+    stack = new Stack({ PATH: process.env.PATH, CITYTRUST_HOME: home, CITYTRUST_NETWORK: network.path, GATEWAY_PORT: String(gatewayPort), CITYTRUST_POSTGRES_PORT: String(await freePort()) });
   });
   after(async () => {
     if (stack.process?.exitCode === null) await stack.stop();
     rmSync(home, { recursive: true, force: true });
   });
 
-  it('starts step by step, prints the URLs and says why there is no Fabric network', async () => {
+  it('says which ledger back-end runs, starts step by step and prints the URLs', async () => {
     await stack.start();
-    assert.match(stack.output, /\[1\/3\] Fabric network \.\.\. unavailable\n.*Go module proxy refuses/);
-    assert.match(stack.output, /\[2\/3\] Postgres \(embedded\) \.\.\. ready/);
+    assert.match(stack.output, /Ledger back-end: embedded/);
+    assert.match(stack.output, /\[1\/5\] Identities \(MSPs\) \.\.\. ready/);
+    assert.match(stack.output, /\[2\/5\] Chaincode server \.\.\. ready  127\.0\.0\.1:\d+/);
+    assert.match(stack.output, /\[3\/5\] Embedded ledger \.\.\. ready  127\.0\.0\.1:\d+, channel citytrust, height 2/);
+    assert.match(stack.output, /\[4\/5\] Postgres \(embedded\) \.\.\. ready/);
+    assert.match(stack.output, /\[5\/5\] Gateway \.\.\. ready/);
     assert.match(stack.output, new RegExp(`Gateway API   http://127.0.0.1:${gatewayPort}/api/v1`));
   });
 
@@ -82,7 +88,9 @@ describe('citytrust start, as a new user runs it', () => {
     const gateway = report.components.find((c: { name: string }) => c.name === 'gateway');
     assert.equal(gateway.url, `http://127.0.0.1:${gatewayPort}`);
     assert.equal(gateway.health.components.database.reachable, true);
-    assert.equal(gateway.health.components.ledger.reachable, false);
+    assert.equal(gateway.health.components.ledger.reachable, true);
+    assert.ok(gateway.health.components.ledger.height >= 2, `ledger height ${gateway.health.components.ledger.height}`);
+    assert.deepEqual(report.network.map((p: { name: string; state: string; healthy: boolean }) => [p.name, p.state, p.healthy]), [['chaincode', 'running', true], ['ledger', 'running', true]]);
   });
 
   it('refuses a second start on the same home, saying which process runs', () => {
@@ -128,11 +136,14 @@ describe('citytrust start, as a new user runs it', () => {
     assert.match(stack.output, /stopped; state kept in/);
     assert.equal(existsSync(join(home, 'run', 'stack.json')), false);
     assert.equal(existsSync(join(home, 'postgres', 'postmaster.pid')), false, 'Postgres has shut down');
+    assert.equal(existsSync(join(home, 'run', 'ledger.json')), false, 'the ledger has shut down');
+    assert.equal(existsSync(join(home, 'run', 'chaincode.json')), false, 'the chaincode server has shut down');
     assert.equal(stack.cli('status').status, 1);
   });
 
-  it('resumes from the saved state on the next start: the admin is still there', async () => {
+  it('resumes from the saved state on the next start: the admin and the ledger are still there', async () => {
     await stack.start();
+    assert.match(stack.output, /Embedded ledger \.\.\. ready  127\.0\.0\.1:\d+, channel citytrust, height 3/);
     const login = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin.first', password: 'the first admin password' }) });
     assert.equal(login.status, 200);
     assert.equal(await stack.stop(), 0);
@@ -143,6 +154,7 @@ describe('citytrust start, as a new user runs it', () => {
     try {
       await assert.rejects(stack.start(), /port \d+ on 127\.0\.0\.1 is already in use, so the gateway cannot listen there/);
       assert.equal(existsSync(join(home, 'postgres', 'postmaster.pid')), false, 'Postgres was stopped again');
+      assert.equal(existsSync(join(home, 'run', 'ledger.json')), false, 'the ledger was stopped again');
     } finally {
       blocker.close();
     }

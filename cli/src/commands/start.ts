@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { GatewayDatabase, RunningGateway, UserStore } from '@citytrust/gateway';
 import type { Command } from '../command';
-import { fabricNetworkUnavailable } from '../fabric-network-status';
 import { newProgress } from '../progress';
 import { isProcessAlive, readStackState, removeStackState, writeStackState, type ComponentState } from '../stack-state';
 
@@ -16,19 +15,24 @@ export const startCommand: Command = {
   name: 'start',
   summary: 'Bring up the whole stack in the foreground (what `npm start` runs)',
   usage: [
-    'usage: citytrust start',
+    'usage: citytrust start [--ledger embedded|fabric]',
     '',
-    'Starts, in order: the Fabric network, Postgres (embedded under CITYTRUST_HOME unless',
-    'DATABASE_URL is set) and the gateway; prints their URLs; stops them on Ctrl-C.',
-    'Logs go to $CITYTRUST_HOME/logs/. A second run resumes from the saved state.',
+    'Starts, in order: the ledger (identities, chaincode server, ledger: as `citytrust up`, or the',
+    'one already up), Postgres (embedded under CITYTRUST_HOME unless DATABASE_URL is set) and the',
+    'gateway; prints their URLs; stops them on Ctrl-C. Logs go to $CITYTRUST_HOME/logs/.',
+    'A second run resumes from the saved state.',
     '',
     'environment: CITYTRUST_HOME, DATABASE_URL, GATEWAY_HOST, GATEWAY_PORT, CITYTRUST_POSTGRES_PORT,',
     '  CITYTRUST_ADMIN_USERNAME / CITYTRUST_ADMIN_PASSWORD / CITYTRUST_ADMIN_DEPARTMENT (first admin, on first start)',
   ].join('\n'),
   async run(args) {
-    parseArgs({ args, options: {}, strict: true });
-    const { disconnectedLedger, gatewayServices, listen, loadGatewayConfig, openGatewayDatabase, redactUrl } = await import('@citytrust/gateway');
+    const { values } = parseArgs({ args, options: { ledger: { type: 'string' } }, strict: true });
+    const { fabricLedger, gatewayServices, listen, loadGatewayConfig, openGatewayDatabase, redactUrl } = await import('@citytrust/gateway');
+    const { chooseLedgerBackend, downEmbeddedNetwork, embeddedNetworkStatus, upEmbeddedNetwork } = await import('@citytrust/test-network');
+    const { loadNetworkCrypto, loadNetworkDescription, openLedgerClient } = await import('@citytrust/network-config');
     const config = loadGatewayConfig();
+    const backend = chooseLedgerBackend(values.ledger);
+    const description = loadNetworkDescription();
     const running = readStackState(config.home);
     if (running && running.pid !== process.pid && isProcessAlive(running.pid)) {
       throw new Error(`CityTrust is already running from ${config.home} (pid ${running.pid}, since ${running.startedAt}); ` +
@@ -37,20 +41,34 @@ export const startCommand: Command = {
     const logs = join(config.home, 'logs');
     mkdirSync(logs, { recursive: true });
     console.log(`CityTrust: starting the stack (state in ${config.home})`);
-    const progress = newProgress(3);
+    console.log(`Ledger back-end: ${backend} (one Node process that is the channel's peers and orderer; \`--ledger fabric\` runs real Fabric)`);
+    const progress = newProgress(5);
     const components: ComponentState[] = [];
     let database: GatewayDatabase | undefined;
     let gateway: RunningGateway | undefined;
+    let ownsNetwork = false;
+    let ledgerAddress = '';
 
     const stop = async () => {
       await gateway?.close();
       await database?.close();
       if (database?.embedded?.attached) await database.embedded.stop();
+      if (ownsNetwork) await downEmbeddedNetwork(config.home);
       removeStackState(config.home);
     };
     try {
-      progress.step('Fabric network').unavailable(fabricNetworkUnavailable);
-      components.push({ name: 'fabric-network', status: 'unavailable', detail: fabricNetworkUnavailable });
+      const already = (await embeddedNetworkStatus(config.home, description, undefined)).filter((p) => p.state === 'running');
+      if (already.length === 2) {
+        progress.step('Identities (MSPs)').done('kept');
+        for (const p of already) progress.step(p.name === 'ledger' ? 'Embedded ledger' : 'Chaincode server').done(`already up (pid ${p.pid}), ${p.endpoint}`);
+        ledgerAddress = already.find((p) => p.name === 'ledger')?.endpoint ?? '';
+      } else {
+        if (already.length > 0) await downEmbeddedNetwork(config.home);
+        ownsNetwork = true;
+        const up = await upEmbeddedNetwork({ home: config.home, description, onStep: (name) => progress.step(name) });
+        ledgerAddress = up.processes.find((p) => p.name === 'ledger')?.endpoint ?? '';
+      }
+      components.push({ name: 'ledger', status: 'running', url: ledgerAddress, detail: `${backend}, channel ${description.channel}` });
 
       const postgresLog = createWriteStream(join(logs, 'postgres.log'), { flags: 'a' });
       const dbStep = progress.step(config.databaseUrl ? 'Postgres (DATABASE_URL)' : 'Postgres (embedded)');
@@ -59,7 +77,9 @@ export const startCommand: Command = {
       components.push({ name: 'postgres', status: 'running', url: redactUrl(database.url) });
 
       const gatewayStep = progress.step('Gateway');
-      const services = gatewayServices(config, database.database, disconnectedLedger(fabricNetworkUnavailable));
+      const ledgerClient = openLedgerClient({ description, crypto: loadNetworkCrypto(description, join(config.home, 'crypto')) });
+      const ledger = fabricLedger({ client: ledgerClient, channel: description.channel, chaincode: description.chaincode.name, healthDepartment: description.departments[0]!.mspId });
+      const services = gatewayServices(config, database.database, ledger);
       await bootstrapAdminFromEnvironment(services.users);
       gateway = await listen(services, { level: config.logLevel, stream: createWriteStream(join(logs, 'gateway.log'), { flags: 'a' }) });
       gatewayStep.done(gateway.url);
@@ -69,6 +89,7 @@ export const startCommand: Command = {
       console.log([
         '',
         'CityTrust is running:',
+        `  Ledger        ${ledgerAddress} (gRPC, TLS: Fabric Gateway and Deliver; channel ${description.channel})`,
         `  Gateway API   ${gateway.url}/api/v1`,
         `  API docs      ${gateway.url}/api/v1/docs`,
         `  Health        ${gateway.url}/healthz`,

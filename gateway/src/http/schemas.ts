@@ -71,7 +71,7 @@ export const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
   components: Type.Object({
     database: Type.Object({ reachable: Type.Boolean(), detail: Type.String() }),
-    ledger: Type.Object({ reachable: Type.Boolean(), detail: Type.String() }),
+    ledger: Type.Object({ reachable: Type.Boolean(), detail: Type.String(), height: Type.Optional(Type.Integer({ minimum: 0, description: 'The channel\'s block height' })) }),
   }),
 });
 

@@ -1,3 +1,5 @@
+import { DependencyUnavailableError } from '../errors';
+
 /**
  * The gateway's view of the Fabric ledger. Business endpoints reach the chain only through
  * this port, so that "the ledger is unreachable" is one condition with one answer (503 with
@@ -7,16 +9,45 @@ export interface LedgerHealth {
   readonly reachable: boolean;
   /** What was checked, or why the ledger cannot be reached. */
   readonly detail: string;
+  /** The channel's block height, when reachable. */
+  readonly height?: number;
+}
+
+/** One call of a chaincode transaction, made as a department's client identity. */
+export interface LedgerCall {
+  /** The department (MSP id) whose client identity signs the proposal. */
+  readonly department: string;
+  /** The contract within the CityTrust chaincode, e.g. `system`. */
+  readonly contract: string;
+  readonly transaction: string;
+  readonly arguments: readonly string[];
+}
+
+/** What a committed submission returns: its id, where it landed, how it was validated, and its result. */
+export interface SubmittedTransaction {
+  readonly transactionId: string;
+  readonly blockNumber: number;
+  /** Fabric's validation code name: always `VALID` here, since anything else is thrown. */
+  readonly validationCode: 'VALID';
+  readonly result: Uint8Array;
 }
 
 export interface Ledger {
   health(): Promise<LedgerHealth>;
+  /** Endorse, order and wait for the commit; MVCC conflicts are retried a bounded number of times. */
+  submit(call: LedgerCall): Promise<SubmittedTransaction>;
+  /** A read-only query of committed state. */
+  evaluate(call: LedgerCall): Promise<Uint8Array>;
+  close(): Promise<void>;
 }
 
 /**
  * The ledger of a gateway that has no Fabric network to talk to. It never pretends: health
- * says unreachable, with the reason.
+ * says unreachable, and every call is a 503, with the reason.
  */
 export function disconnectedLedger(reason: string): Ledger {
-  return { health: async () => ({ reachable: false, detail: reason }) };
+  const unavailable = async (): Promise<never> => {
+    throw new DependencyUnavailableError('ledger', reason);
+  };
+  return { health: async () => ({ reachable: false, detail: reason }), submit: unavailable, evaluate: unavailable, close: async () => undefined };
 }

@@ -62,7 +62,8 @@ export async function upEmbeddedNetwork(options: UpOptions): Promise<NetworkUp> 
       name: 'chaincode',
       endpoint: chaincodeAddress,
       command: [process.execPath, require.resolve('@citytrust/chaincode/dist/server.js')],
-      env: { ...process.env, CHAINCODE_ID: chaincodePackageId(description), CHAINCODE_SERVER_ADDRESS: chaincodeAddress },
+      // The shim logs every transaction at INFO: too costly and too noisy for a ledger's log.
+      env: { CORE_CHAINCODE_LOGGING_LEVEL: 'WARNING', ...process.env, CHAINCODE_ID: chaincodePackageId(description), CHAINCODE_SERVER_ADDRESS: chaincodeAddress },
     });
     started.push(chaincode);
     await waitFor(chaincode, deadline, () => portAccepts(description.chaincode.serverPort));

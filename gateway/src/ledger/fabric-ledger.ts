@@ -1,0 +1,96 @@
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { GatewayError } from '@hyperledger/fabric-gateway';
+import { common, peer } from '@hyperledger/fabric-protos';
+import type { LedgerClient } from '@citytrust/network-config';
+import { ApiError, DependencyUnavailableError } from '../errors';
+import type { Ledger, LedgerCall, LedgerHealth, SubmittedTransaction } from './ledger';
+
+export interface FabricLedgerOptions {
+  readonly client: LedgerClient;
+  readonly channel: string;
+  readonly chaincode: string;
+  /** Department whose client identity answers health checks. */
+  readonly healthDepartment: string;
+  /** How many times a transaction invalidated by an MVCC read conflict is endorsed again (default 3). */
+  readonly mvccRetries?: number;
+}
+
+/** 409: the ledger refused the transaction (chaincode error or invalid at commit); retrying unchanged will not help. */
+export class LedgerRejectedError extends ApiError {
+  constructor(message: string, details: Record<string, unknown>) {
+    super(409, 'ledger_rejected', message, details);
+  }
+}
+
+/** gRPC answers that mean "the ledger cannot be reached now", not "your transaction is wrong". */
+const unreachable = new Set<number>([grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED, grpcStatus.CANCELLED]);
+
+/**
+ * The gateway's ledger over `@hyperledger/fabric-gateway`: the same client path on every
+ * back-end (embedded or native Fabric). Unreachability is a 503 with Retry-After; a chaincode
+ * error or an invalid transaction is a 409 with the transaction id and Fabric's reason.
+ */
+export function fabricLedger(options: FabricLedgerOptions): Ledger {
+  const { client, channel, chaincode } = options;
+  const retries = options.mvccRetries ?? 3;
+  const contract = (call: LedgerCall) => client.network(call.department).getContract(chaincode, call.contract);
+
+  return {
+    async health(): Promise<LedgerHealth> {
+      try {
+        const bytes = await client.network(options.healthDepartment).getContract('qscc').evaluateTransaction('GetChainInfo', channel);
+        const height = common.BlockchainInfo.deserializeBinary(bytes).getHeight();
+        return { reachable: true, detail: `channel ${channel} at ${client.address}, height ${height}`, height };
+      } catch (error) {
+        return { reachable: false, detail: `channel ${channel} at ${client.address} did not answer: ${describe(error)}` };
+      }
+    },
+
+    async submit(call): Promise<SubmittedTransaction> {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const submitted = await contract(call).submitAsync(call.transaction, { arguments: [...call.arguments] });
+          const status = await submitted.getStatus();
+          if (status.successful) {
+            return { transactionId: status.transactionId, blockNumber: Number(status.blockNumber), validationCode: 'VALID', result: submitted.getResult() };
+          }
+          if (status.code === peer.TxValidationCode.MVCC_READ_CONFLICT && attempt < retries) continue;
+          const code = codeName(status.code);
+          throw new LedgerRejectedError(`${call.contract}:${call.transaction} was invalidated at commit (${code})`, { transactionId: status.transactionId, validationCode: code, attempts: attempt + 1 });
+        } catch (error) {
+          throw toApiError(error, call);
+        }
+      }
+    },
+
+    async evaluate(call): Promise<Uint8Array> {
+      try {
+        return await contract(call).evaluateTransaction(call.transaction, ...call.arguments);
+      } catch (error) {
+        throw toApiError(error, call);
+      }
+    },
+
+    async close() {
+      client.close();
+    },
+  };
+}
+
+function toApiError(error: unknown, call: LedgerCall): Error {
+  if (error instanceof ApiError) return error;
+  if (error instanceof GatewayError) {
+    if (unreachable.has(error.code)) return new DependencyUnavailableError('ledger', describe(error));
+    const reasons = error.details.map((d) => `${d.mspId}: ${d.message}`);
+    return new LedgerRejectedError(`${call.contract}:${call.transaction} was refused: ${reasons[0] ?? error.message}`, { grpcCode: grpcStatus[error.code], details: reasons });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function codeName(code: number): string {
+  return Object.entries(peer.TxValidationCode).find(([, value]) => value === code)?.[0] ?? String(code);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
