@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { peer } from '@hyperledger/fabric-protos';
-import { validateBlock, type ValidationContext } from './committer/block-validator';
+import { common, peer } from '@hyperledger/fabric-protos';
+import { validateBlock, type TransactionVerdict, type ValidationContext } from './committer/block-validator';
+import { blockUpdates, commitHash, commitHashMetadata, commitHashOf } from './committer/commit-hash';
 import { BlockCutter, type BlockCutting } from './orderer/block-cutter';
-import { hashOfBlock, newSignedBlock, setTransactionsFilter } from './protoutil/block';
+import { hashOfBlock, newSignedBlock, setMetadata, setTransactionsFilter } from './protoutil/block';
 import { validationCodeName } from './protoutil/validation-code';
 import type { SigningIdentity } from './protoutil/signing-identity';
 import type { LedgerStore, TransactionRecord } from './storage';
@@ -26,6 +27,9 @@ export class Channel {
   private readonly statusWaiters = new Map<string, Array<(record: TransactionRecord) => void>>();
   private pipeline: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
+  /** The last committed block's commit hash, read from the ledger on the first commit after start. */
+  private lastCommitHash: Uint8Array | undefined;
+  private pendingCommitHash: Uint8Array | undefined;
   private closing = false;
 
   constructor(
@@ -109,8 +113,11 @@ export class Channel {
       const number = this.store.height;
       const block = newSignedBlock(number, this.store.lastBlockHash ?? new Uint8Array(0), envelopes, this.orderer);
       const verdicts = await validateBlock(envelopes, this.validation);
-      setTransactionsFilter(block, Uint8Array.from(verdicts, (v) => v.code));
+      const filter = Uint8Array.from(verdicts, (v) => v.code);
+      setTransactionsFilter(block, filter);
+      await this.addCommitHash(block, number, filter, verdicts);
       await this.store.commitBlock(block);
+      if (this.pendingCommitHash) this.lastCommitHash = this.pendingCommitHash;
       const invalid = verdicts.filter((v) => v.code !== peer.TxValidationCode.VALID);
       this.log('block committed', {
         block: number,
@@ -126,6 +133,16 @@ export class Channel {
       this.failure = error instanceof Error ? error : new Error(String(error));
       this.log('commit failed', { error: this.failure.message });
     }
+  }
+
+  /** As a Fabric peer does from block 1 on, chaining each block's commit hash to the previous one's. */
+  private async addCommitHash(block: common.Block, number: number, filter: Uint8Array, verdicts: readonly TransactionVerdict[]): Promise<void> {
+    if (number < 1) return;
+    this.lastCommitHash ??= number === 1 ? new Uint8Array(0) : commitHashOf((await this.store.block(number - 1)).getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.COMMIT_HASH]);
+    const valid = verdicts.flatMap((v, txNum) => (v.code === peer.TxValidationCode.VALID && v.writes ? [{ txNum, writes: v.writes }] : []));
+    const hash = commitHash(filter, blockUpdates(number, valid), this.lastCommitHash);
+    setMetadata(block, common.BlockMetadataIndex.COMMIT_HASH, commitHashMetadata(hash));
+    this.pendingCommitHash = hash;
   }
 
   private resolveWaiters(txId: string, record: TransactionRecord): void {

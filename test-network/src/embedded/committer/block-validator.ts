@@ -25,14 +25,17 @@ export interface TransactionVerdict {
   readonly txId: string;
   readonly code: number;
   readonly reason?: string;
+  /** What a VALID transaction writes. */
+  readonly writes?: readonly NamespaceWrites[];
 }
 
 /**
  * The committer's validation of a block, transaction by transaction and in order, with
  * Fabric's codes (`core/committer/txvalidator/v20`, `core/ledger/kvledger/txmgmt/validation`):
- * well-formed envelope and creator signature, transaction id, duplicates (on the ledger and
- * earlier in the block), endorsement signatures and policy, then MVCC read versions and range
- * phantoms against committed state plus the writes of the block's earlier valid transactions.
+ * well-formed envelope and common header, creator signature, transaction id, proposal hash,
+ * channel, duplicates (on the ledger and earlier in the block), endorsement signatures and
+ * policy, then MVCC read versions and range phantoms against committed state plus the writes
+ * of the block's earlier valid transactions.
  */
 export async function validateBlock(envelopes: readonly Uint8Array[], context: ValidationContext): Promise<TransactionVerdict[]> {
   const blockWrites = new BlockWrites();
@@ -42,19 +45,14 @@ export async function validateBlock(envelopes: readonly Uint8Array[], context: V
     const verdict = await validateTransaction(envelopes[txNum]!, context, seen, blockWrites);
     if (verdict.code === Code.VALID && verdict.writes) blockWrites.apply(verdict.writes, txNum);
     if (verdict.txId) seen.add(verdict.txId);
-    verdicts.push({ txId: verdict.txId, code: verdict.code, ...(verdict.reason ? { reason: verdict.reason } : {}) });
+    verdicts.push(verdict);
   }
   return verdicts;
 }
 
-interface Outcome {
-  readonly txId: string;
-  readonly code: number;
-  readonly reason?: string;
-  readonly writes?: readonly NamespaceWrites[];
-}
+type Outcome = TransactionVerdict;
 
-interface NamespaceWrites {
+export interface NamespaceWrites {
   readonly namespace: string;
   readonly rwset: ledger.rwset.kvrwset.KVRWSet;
 }
@@ -69,23 +67,33 @@ async function validateTransaction(envelopeBytes: Uint8Array, context: Validatio
   const txId = tx.channelHeader.getTxId();
   const fail = (code: number, reason: string): Outcome => ({ txId, code, reason });
 
-  if (tx.channelHeader.getChannelId() !== context.channelId) return fail(Code.TARGET_CHAIN_NOT_FOUND, `channel ${tx.channelHeader.getChannelId()} is not ${context.channelId}`);
-  if (tx.channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION || !tx.endorser) {
-    return fail(Code.UNKNOWN_TX_TYPE, `transaction type ${tx.channelHeader.getType()} is not accepted after the genesis block (only endorser transactions)`);
-  }
+  // Fabric's order: the envelope's own checks (core/common/validation.ValidateTransaction), then
+  // the channel, then duplicates and endorsements (txvalidator/v20), so a transaction that fails
+  // several checks gets the code a Fabric peer would give it.
+  const headerProblem = commonHeaderProblem(tx);
+  if (headerProblem) return fail(Code.BAD_COMMON_HEADER, headerProblem);
   const creator = deserialize(context.msps, tx.signatureHeader.getCreator_asU8());
   if (typeof creator === 'string') return fail(Code.BAD_CREATOR_SIGNATURE, `creator: ${creator}`);
   if (!context.msps.verify(creator, tx.payloadBytes, tx.signature)) return fail(Code.BAD_CREATOR_SIGNATURE, 'the creator\'s signature over the payload does not verify');
-  if (computeTxId(tx.signatureHeader.getNonce_asU8(), tx.signatureHeader.getCreator_asU8()) !== txId) {
-    return fail(Code.BAD_PROPOSAL_TXID, 'the transaction id is not SHA-256(nonce ‖ creator)');
+  const type = tx.channelHeader.getType();
+  if (type === common.HeaderType.CONFIG_UPDATE) return fail(Code.UNSUPPORTED_TX_PAYLOAD, 'a CONFIG_UPDATE goes to the orderer\'s config processing, never into a block');
+  // unpackTransaction gives the endorser part exactly for ENDORSER_TRANSACTION envelopes.
+  const { endorser } = tx;
+  if (endorser) {
+    if (computeTxId(tx.signatureHeader.getNonce_asU8(), tx.signatureHeader.getCreator_asU8()) !== txId) {
+      return fail(Code.BAD_PROPOSAL_TXID, 'the transaction id is not SHA-256(nonce ‖ creator)');
+    }
+    const proposalHash = createHash('sha256').update(tx.channelHeaderBytes).update(tx.signatureHeaderBytes).update(endorser.strippedPayloadBytes).digest();
+    if (!proposalHash.equals(endorser.proposalResponsePayload.getProposalHash_asU8())) {
+      return fail(Code.INVALID_ENDORSER_TRANSACTION, 'proposal hash does not match: the endorsements are for another proposal than this transaction\'s');
+    }
+  }
+  if (tx.channelHeader.getChannelId() !== context.channelId) return fail(Code.TARGET_CHAIN_NOT_FOUND, `channel ${tx.channelHeader.getChannelId()} is not ${context.channelId}`);
+  if (!endorser) {
+    return fail(Code.UNKNOWN_TX_TYPE, `transaction type ${type} is not accepted after the genesis block (only endorser transactions; the embedded ledger does not update its configuration)`);
   }
   if (seen.has(txId) || (await context.isCommitted(txId))) return fail(Code.DUPLICATE_TXID, `transaction id ${txId} is already on the ledger`);
 
-  const { endorser } = tx;
-  const proposalHash = createHash('sha256').update(tx.channelHeaderBytes).update(tx.signatureHeaderBytes).update(endorser.strippedPayloadBytes).digest();
-  if (!proposalHash.equals(endorser.proposalResponsePayload.getProposalHash_asU8())) {
-    return fail(Code.BAD_RESPONSE_PAYLOAD, 'the endorsed proposal hash does not match the transaction\'s proposal');
-  }
   const endorsers = verifiedEndorsers(context.msps, endorser.proposalResponsePayloadBytes, endorser.endorsements);
   const policy = context.endorsementPolicy.evaluate(endorsers);
   if (!policy.satisfied) return fail(Code.ENDORSEMENT_POLICY_FAILURE, policy.reason ?? 'the endorsement policy is not satisfied');
@@ -101,6 +109,18 @@ async function validateTransaction(envelopeBytes: Uint8Array, context: Validatio
   const conflict = await mvccConflict(writes, context.state, blockWrites);
   if (conflict) return fail(conflict.code, conflict.reason);
   return { txId, code: Code.VALID, writes };
+}
+
+/** Fabric's `validateCommonHeader`: a transaction header type, epoch 0, a nonce and a creator. */
+function commonHeaderProblem(tx: UnpackedTransaction): string | undefined {
+  const type = tx.channelHeader.getType();
+  if (type !== common.HeaderType.ENDORSER_TRANSACTION && type !== common.HeaderType.CONFIG && type !== common.HeaderType.CONFIG_UPDATE) {
+    return `invalid header type ${type}`;
+  }
+  if (tx.channelHeader.getEpoch() !== 0) return `invalid epoch ${tx.channelHeader.getEpoch()} in the channel header: it must be 0`;
+  if (tx.signatureHeader.getNonce_asU8().length === 0) return 'the signature header has no nonce';
+  if (tx.signatureHeader.getCreator_asU8().length === 0) return 'the signature header has no creator';
+  return undefined;
 }
 
 function deserialize(msps: ChannelMsps, serialized: Uint8Array): VerifiedIdentity | string {

@@ -57,10 +57,15 @@ export function hashOfBlock(block: common.Block): Buffer {
 
 /** Sets the committer's validation codes, one byte per transaction (Fabric's `TxValidationFlags`). */
 export function setTransactionsFilter(block: common.Block, codes: Uint8Array): void {
+  setMetadata(block, common.BlockMetadataIndex.TRANSACTIONS_FILTER, codes);
+}
+
+/** Sets one of the block's metadata slots (`common.BlockMetadataIndex`). */
+export function setMetadata(block: common.Block, index: number, value: Uint8Array): void {
   const metadata = block.getMetadata();
   if (!metadata) throw new Error('block has no metadata');
   const slots = metadata.getMetadataList_asU8();
-  slots[common.BlockMetadataIndex.TRANSACTIONS_FILTER] = codes;
+  slots[index] = value;
   metadata.setMetadataList(slots);
 }
 

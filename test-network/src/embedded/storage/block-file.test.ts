@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { blockFileName, encodeVarint, readRecords } from './block-file';
+import { blockFileName, readRecords } from './block-file';
+import { encodeVarint } from './varint';
 
 function record(bytes: Buffer): Buffer {
   return Buffer.concat([encodeVarint(bytes.length), bytes]);

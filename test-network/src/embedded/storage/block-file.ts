@@ -1,15 +1,14 @@
+import { decodeVarint, encodeVarint } from './varint';
 import { open, readdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
  * Block files as Fabric writes them (`common/ledger/blkstorage`): `blockfile_000000`,
- * `blockfile_000001`…, each a sequence of records `varint(length) ‖ block protobuf bytes`. The
+ * `blockfile_000001`…, each a sequence of records `varint(length) ‖ serializeBlock(block)` (Fabric's serialisation). The
  * files are the ledger's source of truth; everything in LevelDB can be rebuilt from them.
  */
 
 const BLOCK_FILE_PREFIX = 'blockfile_';
-/** A varint longer than this cannot be a block length we wrote (2^53 needs 8 bytes). */
-const MAX_VARINT_BYTES = 8;
 
 export function blockFileName(fileNum: number): string {
   return `${BLOCK_FILE_PREFIX}${String(fileNum).padStart(6, '0')}`;
@@ -19,7 +18,7 @@ export function blockFilePath(chainsDir: string, fileNum: number): string {
   return join(chainsDir, blockFileName(fileNum));
 }
 
-/** Where a block's protobuf bytes lie: the block-number index maps a number to this. */
+/** Where a block's record lies: the block-number index maps a number to this. */
 export interface BlockLocation {
   readonly fileNum: number;
   /** Offset of the block bytes (after the length prefix). */
@@ -46,17 +45,6 @@ export type RecordsEnd =
   | { readonly kind: 'clean'; readonly offset: number }
   | { readonly kind: 'torn' | 'corrupt'; readonly offset: number; readonly reason: string };
 
-/** Protobuf's base-128 varint, as Fabric prefixes each block (`protowire.AppendVarint`). */
-export function encodeVarint(value: number): Buffer {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest >= 0x80) {
-    bytes.push((rest % 0x80) | 0x80);
-    rest = Math.floor(rest / 0x80);
-  }
-  bytes.push(rest);
-  return Buffer.from(bytes);
-}
 
 /**
  * Splits `buffer` (the bytes of a block file from `baseOffset` on) into complete records and says
@@ -104,18 +92,6 @@ function zeroRecordEnd(buffer: Buffer, at: number, recordOffset: number): Record
   return { kind: 'corrupt', offset: recordOffset, reason: 'a zero-length record followed by non-zero bytes' };
 }
 
-function decodeVarint(buffer: Buffer, at: number): { value: number; size: number } | 'incomplete' | 'invalid' {
-  let value = 0;
-  let scale = 1;
-  for (let size = 1; size <= MAX_VARINT_BYTES; size++) {
-    const byte = buffer[at + size - 1];
-    if (byte === undefined) return 'incomplete';
-    value += (byte & 0x7f) * scale;
-    if ((byte & 0x80) === 0) return Number.isSafeInteger(value) ? { value, size } : 'invalid';
-    scale *= 0x80;
-  }
-  return 'invalid';
-}
 
 /** The block file numbers present in `chainsDir`, ascending; other files are ignored. */
 export async function listBlockFiles(chainsDir: string): Promise<number[]> {

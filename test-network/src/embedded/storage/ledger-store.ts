@@ -6,6 +6,7 @@ import type { KeyModification, StateReader, VersionedKeyValue, VersionedValue } 
 import { BlockFileReader, BlockFileWriter, blockFilePath } from './block-file';
 import { stageBlockCommit } from './block-commit';
 import { blockTransactions } from './block-writes';
+import { deserializeBlock, serializeBlock } from './block-serialization';
 import { chainLinkProblem, headerHashOf } from './chain-links';
 import {
   blockHashKey,
@@ -131,7 +132,7 @@ class LevelLedgerStore implements LedgerStore {
     const blockHash = headerHashOf(block);
     let placed: Awaited<ReturnType<BlockFileWriter['append']>>;
     try {
-      placed = await this.writer.append(block.serializeBinary());
+      placed = await this.writer.append(serializeBlock(block));
     } catch (error) {
       this.failure = error as Error;
       throw error;
@@ -170,17 +171,23 @@ class LevelLedgerStore implements LedgerStore {
     }
   }
 
+  /** The block's protobuf bytes, as Deliver and qscc hand it out. */
   async blockBytes(blockNum: number): Promise<Buffer> {
+    return Buffer.from((await this.block(blockNum)).serializeBinary());
+  }
+
+  async block(blockNum: number): Promise<common.Block> {
+    return deserializeBlock(await this.storedBlock(blockNum));
+  }
+
+  /** The block as its record in the block file holds it (Fabric's serialisation). */
+  private async storedBlock(blockNum: number): Promise<Buffer> {
     if (!Number.isSafeInteger(blockNum) || blockNum < 0 || blockNum >= this.height) {
       throw new RangeError(`block ${blockNum} is not in the ledger: its height is ${this.height} (blocks 0..${this.height - 1})`);
     }
     const location = await this.db.get(blockNumberKey(blockNum));
     if (location === undefined) throw new Error(`block ${blockNum} is below the height but not indexed; reopen the ledger store to rebuild its index`);
     return this.reader.read(decodeBlockLocation(location));
-  }
-
-  async block(blockNum: number): Promise<common.Block> {
-    return common.Block.deserializeBinary(await this.blockBytes(blockNum));
   }
 
   async blockNumberByHash(blockHash: Uint8Array): Promise<number | undefined> {

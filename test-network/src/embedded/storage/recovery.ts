@@ -1,7 +1,9 @@
 import { open, stat, truncate } from 'node:fs/promises';
 import { common } from '@hyperledger/fabric-protos';
 import type { ClassicLevel } from 'classic-level';
-import { BlockFileReader, blockFilePath, encodeVarint, listBlockFiles, readRecords, type BlockRecord } from './block-file';
+import { BlockFileReader, blockFilePath, listBlockFiles, readRecords, type BlockRecord } from './block-file';
+import { deserializeBlock } from './block-serialization';
+import { encodeVarint } from './varint';
 import { stageBlockCommit } from './block-commit';
 import { blockTransactions, type BlockTransaction } from './block-writes';
 import { chainLinkProblem, headerHashOf } from './chain-links';
@@ -140,7 +142,7 @@ async function replayRecord(db: LedgerDb, file: string, record: BlockRecord, pre
 
 function decodeBlock(bytes: Buffer, file: string, blockNum: number, offset: number): common.Block {
   try {
-    return common.Block.deserializeBinary(bytes);
+    return deserializeBlock(bytes);
   } catch (error) {
     throw new BlockFileCorruptionError(file, blockNum, offset, `does not decode as a block (${(error as Error).message})`);
   }
