@@ -6,7 +6,7 @@ import type { ChannelMsps } from '../msp';
 import { EnvelopeTooLargeError } from '../orderer/block-cutter';
 import { chaincodeEventsOf } from '../protoutil/block-events';
 import { grpcError } from './grpc-error';
-import { readerRefusal } from './signed-request';
+import { readerRefusal, writerRefusal } from './signed-request';
 
 export interface GatewayServiceContext {
   readonly channel: Channel;
@@ -56,6 +56,10 @@ export function gatewayService(context: GatewayServiceContext): UntypedServiceIm
       const envelope = call.request.getPreparedTransaction();
       if (!envelope) return callback(grpcError(grpcStatus.INVALID_ARGUMENT, 'a prepared transaction is required') as never, null);
       if (envelope.getSignature_asU8().length === 0) return callback(grpcError(grpcStatus.INVALID_ARGUMENT, 'prepared transaction must be signed') as never, null);
+      const forbidden = writerRefusal(msps, envelope);
+      if (forbidden) {
+        return callback(grpcError(grpcStatus.ABORTED, `received unsuccessful response from orderer: status=FORBIDDEN, info=${forbidden}`, [{ address, mspId: 'OrdererMSP', message: forbidden }]) as never, null);
+      }
       try {
         channel.order(envelope.serializeBinary());
         callback(null, new gateway.SubmitResponse());

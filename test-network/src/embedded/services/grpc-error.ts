@@ -1,6 +1,6 @@
 import { Metadata, status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
-import { gateway } from '@hyperledger/fabric-protos';
-import { BinaryWriter } from 'google-protobuf';
+import { gateway, google } from '@hyperledger/fabric-protos';
+import { Any } from 'google-protobuf/google/protobuf/any_pb';
 
 /** One endorser's or orderer's part in a failure, as `gateway.ErrorDetail` carries it. */
 export interface ErrorDetail {
@@ -10,11 +10,10 @@ export interface ErrorDetail {
 }
 
 /**
- * A gRPC error the way Fabric's gateway sends it: the status code and message, and the
- * per-node details as a `google.rpc.Status` in the `grpc-status-details-bin` trailer, which
- * `@hyperledger/fabric-gateway` decodes into `EndorseError.details` and friends. google.rpc.Status
- * is not among the generated protos here, so it is encoded by hand (fields 1 code, 2 message,
- * 3 repeated google.protobuf.Any).
+ * A gRPC error the way Fabric's gateway sends it (`newRpcError`): the status code and message,
+ * and the per-node details as a `google.rpc.Status` whose details are `gateway.ErrorDetail`s in
+ * the `grpc-status-details-bin` trailer, which `@hyperledger/fabric-gateway` decodes into
+ * `EndorseError.details` and friends. Without details there is no trailer, as in Fabric.
  */
 export function grpcError(code: grpcStatus, message: string, details: readonly ErrorDetail[] = []): Partial<ServiceError> {
   const metadata = new Metadata();
@@ -23,18 +22,17 @@ export function grpcError(code: grpcStatus, message: string, details: readonly E
 }
 
 function encodeStatus(code: number, message: string, details: readonly ErrorDetail[]): Uint8Array {
-  const writer = new BinaryWriter();
-  writer.writeInt32(1, code);
-  writer.writeString(2, message);
-  for (const detail of details) {
+  const status = new google.rpc.Status();
+  status.setCode(code);
+  status.setMessage(message);
+  status.setDetailsList(details.map((detail) => {
     const errorDetail = new gateway.ErrorDetail();
     errorDetail.setAddress(detail.address);
     errorDetail.setMspId(detail.mspId);
     errorDetail.setMessage(detail.message);
-    writer.writeMessage(3, errorDetail.serializeBinary(), (bytes: Uint8Array, w: BinaryWriter) => {
-      w.writeString(1, 'type.googleapis.com/gateway.ErrorDetail');
-      w.writeBytes(2, bytes);
-    });
-  }
-  return writer.getResultBuffer();
+    const any = new Any();
+    any.pack(errorDetail.serializeBinary(), 'gateway.ErrorDetail');
+    return any;
+  }));
+  return status.serializeBinary();
 }
