@@ -60,24 +60,35 @@ export class Channel {
     this.cutter.order(envelope);
   }
 
-  /** Resolves with the transaction's committed record, waiting for its block if need be. */
+  /** Resolves with the transaction's committed record, waiting for its block if need be (or rejects when `signal` aborts). */
   async commitStatus(txId: string, signal?: AbortSignal): Promise<TransactionRecord> {
+    signal?.throwIfAborted();
+    let stopListening = () => {};
     const waiting = new Promise<TransactionRecord>((resolve, reject) => {
       const waiters = this.statusWaiters.get(txId) ?? [];
       waiters.push(resolve);
       this.statusWaiters.set(txId, waiters);
-      signal?.addEventListener('abort', () => {
+      const onAbort = () => {
         this.removeWaiter(txId, resolve);
-        reject(signal.reason ?? new Error('cancelled'));
-      }, { once: true });
+        reject(signal?.reason ?? new Error('cancelled'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      stopListening = () => signal?.removeEventListener('abort', onAbort);
     });
-    // Registered first, so a commit between the lookup and the wait cannot be missed.
-    const record = await this.store.transaction(txId);
-    if (record) {
-      queueMicrotask(() => this.resolveWaiters(txId, record));
-      return record;
+    // An abort during the lookup below rejects `waiting` before anyone awaits it; without this it
+    // would be an unhandled rejection, which ends the process. The caller still gets the rejection.
+    waiting.catch(() => undefined);
+    try {
+      // Registered first, so a commit between the lookup and the wait cannot be missed.
+      const record = await this.store.transaction(txId);
+      if (record) {
+        queueMicrotask(() => this.resolveWaiters(txId, record));
+        return record;
+      }
+      return await waiting;
+    } finally {
+      stopListening();
     }
-    return waiting;
   }
 
   /** Resolves once the ledger holds block `blockNum` (or rejects when `signal` aborts). */

@@ -83,8 +83,11 @@ test('a well-formed transaction endorsed by a majority of departments, reading c
   const state = new MemoryState();
   const version = state.commit([{ namespace: ns, key: 'license', value: 'active' }]);
   const tx = await transaction({ reads: [{ key: 'license', version }, { key: 'absent' }], writes: [{ key: 'score', value: '700' }] });
-  const verdicts = await validateBlock([tx.bytes], context(state));
-  assert.deepEqual(verdicts, [{ txId: tx.txId, code: peer.TxValidationCode.VALID }]);
+  const [verdict] = await validateBlock([tx.bytes], context(state));
+  assert.equal(verdict!.txId, tx.txId);
+  assert.equal(verdict!.code, peer.TxValidationCode.VALID);
+  assert.equal(verdict!.reason, undefined);
+  assert.deepEqual(verdict!.writes?.map((ns) => [ns.namespace, ns.rwset.getWritesList().map((w) => w.getKey())]), [[ns, ['score']]], 'a valid verdict carries what the transaction writes');
 });
 
 test('a payload changed after the client signed it fails with BAD_CREATOR_SIGNATURE', async () => {

@@ -57,30 +57,51 @@ export class Endorser {
     this.defaultLayout = smallestSatisfyingLayout(context);
   }
 
-  /** Evaluate: simulate on one department's peer and return the chaincode's response; nothing is signed. */
+  /**
+   * Evaluate: simulate on one department's peer and return the chaincode's response; nothing is
+   * signed. Of the target organisations, those not on the channel are passed over, as Fabric's
+   * gateway does; the first known one evaluates.
+   */
   async evaluate(signedProposal: peer.SignedProposal, targetOrganizations: readonly string[]): Promise<peer.Response> {
-    const mspId = this.checkOrganizations(targetOrganizations)[0] ?? this.defaultLayout[0]!;
-    const proposal = this.checkProposal(signedProposal, mspId, (code, message) => new EndorserError(code, `evaluate call to endorser returned error: ${message}`, [{ mspId, message }]), true);
+    const proposal = this.unpack(signedProposal, (message) => `failed to unpack transaction proposal: ${message}`);
+    const { channelId } = this.context;
+    if (proposal.channelId !== channelId) {
+      throw new EndorserError(grpcStatus.UNAVAILABLE, `failed to get config for channel [${proposal.channelId}]: channel not found; this ledger serves channel '${channelId}'`);
+    }
+    const targets = targetOrganizations.filter((mspId) => this.context.peers.has(mspId));
+    if (!this.servesChaincode(proposal) || (targetOrganizations.length > 0 && targets.length === 0)) {
+      throw new EndorserError(grpcStatus.FAILED_PRECONDITION, `no peers available to evaluate chaincode ${proposal.chaincodeName} in channel ${proposal.channelId}; ${this.offer()}`);
+    }
+    const mspId = targets[0] ?? this.defaultLayout[0]!;
+    const refuse = (code: grpcStatus, message: string) => new EndorserError(code, `evaluate call to endorser returned error: ${message}`, [{ mspId, message }]);
+    await this.preProcess(proposal, (message) => refuse(grpcStatus.FAILED_PRECONDITION, message), true);
     if (proposal.chaincodeName === qsccName) {
-      const response = await queryQscc(this.context.blocks, this.context.channelId, proposal.input.getArgsList_asU8());
+      const response = await queryQscc(this.context.blocks, channelId, proposal.input.getArgsList_asU8());
       const status = response.getStatus();
-      if (status >= 400) {
-        const message = `chaincode response ${status}, ${response.getMessage()}`;
-        throw new EndorserError(grpcStatus.UNKNOWN, `evaluate call to endorser returned error: ${message}`, [{ mspId, message }]);
-      }
+      if (status >= 400) throw refuse(grpcStatus.UNKNOWN, `chaincode response ${status}, ${response.getMessage()}`);
       return response;
     }
-    const result = await this.simulate(proposal, mspId, (message, failedInPeer) =>
-      new EndorserError(failedInPeer ? grpcStatus.ABORTED : grpcStatus.UNKNOWN, `evaluate call to endorser returned error: ${message}`, [{ mspId, message }]));
+    const result = await this.simulate(proposal, mspId, (message, failedInPeer) => refuse(failedInPeer ? grpcStatus.ABORTED : grpcStatus.UNKNOWN, message));
     return result.response;
   }
 
-  /** Endorse: simulate once, have each chosen department sign, and return the unsigned transaction envelope. */
+  /**
+   * Endorse: simulate once, have each chosen department sign, and return the unsigned transaction
+   * envelope. Without endorsing organisations the smallest satisfying layout is chosen.
+   */
   async endorse(signedProposal: peer.SignedProposal, endorsingOrganizations: readonly string[]): Promise<common.Envelope> {
+    const proposal = this.unpack(signedProposal, (message) => message);
     const chosen = endorsingOrganizations.length > 0 ? this.checkOrganizations(endorsingOrganizations) : this.defaultLayout;
-    const failure = (message: string) =>
-      new EndorserError(grpcStatus.ABORTED, 'failed to endorse transaction, see attached details for more info', chosen.map((mspId) => ({ mspId, message })));
-    const proposal = this.checkProposal(signedProposal, chosen[0]!, (_code, message) => failure(message));
+    if (proposal.channelId !== this.context.channelId || !this.servesChaincode(proposal)) {
+      // Fabric's gateway finds no endorsement plan for a channel or chaincode its peers do not have.
+      throw new EndorserError(grpcStatus.FAILED_PRECONDITION, `no endorsement plan for chaincode ${proposal.chaincodeName} on channel ${proposal.channelId}: ${this.offer()}`);
+    }
+    const failure = endorsingOrganizations.length > 0
+      // The gateway asks every named organisation and reports each one's failure...
+      ? (message: string) => new EndorserError(grpcStatus.ABORTED, 'failed to collect enough transaction endorsements, see attached details for more info', chosen.map((mspId) => ({ mspId, message })))
+      // ...or, choosing itself, runs the proposal on its first endorser and stops when that fails.
+      : (message: string) => new EndorserError(grpcStatus.ABORTED, 'failed to endorse transaction, see attached details for more info', [{ mspId: chosen[0]!, message }]);
+    await this.preProcess(proposal, failure, false);
     const result = await this.simulate(proposal, chosen[0]!, (message) => failure(message));
 
     const action = new peer.ChaincodeAction();
@@ -112,51 +133,64 @@ export class Endorser {
   private checkOrganizations(organizations: readonly string[]): string[] {
     const unknown = organizations.filter((mspId) => !this.context.peers.has(mspId));
     if (unknown.length > 0) {
-      throw new EndorserError(grpcStatus.UNAVAILABLE, `no endorsing peers found for organization(s) ${unknown.join(', ')} on channel ${this.context.channelId}; its departments are ${[...this.context.peers.keys()].join(', ')}`);
+      throw new EndorserError(grpcStatus.UNAVAILABLE, `failed to find any endorsing peers for org(s): ${unknown.join(', ')}; ${this.offer()}`);
     }
     return [...new Set(organizations)];
   }
 
-  /** Fabric's endorser pre-processing (`ValidateProposalMessage`, the ACL check and the duplicate check are below, in simulate). */
-  private checkProposal(signedProposal: peer.SignedProposal, mspId: string, refuse: (code: grpcStatus, message: string) => EndorserError, evaluating = false): UnpackedProposal {
-    let proposal: UnpackedProposal;
+  private servesChaincode(proposal: UnpackedProposal): boolean {
+    return proposal.chaincodeName === this.context.chaincodeName || proposal.chaincodeName === qsccName;
+  }
+
+  /** What this ledger has, for error messages that say what to ask for instead. */
+  private offer(): string {
+    return `this ledger serves chaincode '${this.context.chaincodeName}' (and qscc) on channel '${this.context.channelId}', endorsed by ${[...this.context.peers.keys()].join(', ')}`;
+  }
+
+  /** The gateway's own parse of the proposal; a malformed one is INVALID_ARGUMENT, with no endorser involved. */
+  private unpack(signedProposal: peer.SignedProposal, describe: (message: string) => string): UnpackedProposal {
     try {
-      proposal = unpackProposal(signedProposal);
+      return unpackProposal(signedProposal);
     } catch (error) {
-      if (error instanceof MalformedProposalError) throw new EndorserError(grpcStatus.INVALID_ARGUMENT, `failed to unpack transaction proposal: ${error.message}`, [{ mspId, message: error.message }]);
+      if (error instanceof MalformedProposalError) throw new EndorserError(grpcStatus.INVALID_ARGUMENT, describe(error.message));
       throw error;
     }
+  }
+
+  /**
+   * The peer's checks before it simulates (Fabric's `ValidateProposalMessage` and `preProcess`):
+   * header, creator, signature, transaction id, duplicate, and the channel's Writers (client or
+   * admin) for the application chaincode. Each failure is an error with the proposal, which the
+   * gateway reports as FAILED_PRECONDITION from Evaluate.
+   */
+  private async preProcess(proposal: UnpackedProposal, refuse: (message: string) => EndorserError, evaluating: boolean): Promise<void> {
     const header = proposal.channelHeader;
-    if (header.getType() !== common.HeaderType.ENDORSER_TRANSACTION) throw refuse(grpcStatus.FAILED_PRECONDITION, `invalid header type ${header.getType()}: only endorser transactions are proposed`);
-    if (proposal.channelId !== this.context.channelId) throw refuse(grpcStatus.FAILED_PRECONDITION, `channel '${proposal.channelId}' not found; this ledger serves channel '${this.context.channelId}'`);
+    if (header.getType() !== common.HeaderType.ENDORSER_TRANSACTION) throw refuse(`invalid header type ${header.getType()}: only endorser transactions are proposed`);
     const creatorBytes = proposal.signatureHeader.getCreator_asU8();
+    if (computeTxId(proposal.signatureHeader.getNonce_asU8(), creatorBytes) !== proposal.txId) {
+      throw refuse(`incorrectly formed transaction id ${proposal.txId}: it must be SHA-256(nonce ‖ creator)`);
+    }
     let creator: VerifiedIdentity;
     try {
       creator = this.context.msps.deserialize(creatorBytes);
     } catch (error) {
-      throw refuse(grpcStatus.FAILED_PRECONDITION, `access denied: the proposal's creator is not a member of channel ${this.context.channelId}: ${error instanceof Error ? error.message : String(error)}`);
+      throw refuse(`access denied: the proposal's creator is not a member of channel ${this.context.channelId}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (!this.context.msps.verify(creator, signedProposal.getProposalBytes_asU8(), signedProposal.getSignature_asU8())) {
-      throw refuse(grpcStatus.FAILED_PRECONDITION, 'access denied: the proposal\'s signature does not verify against its creator');
+    if (!this.context.msps.verify(creator, proposal.signedProposal.getProposalBytes_asU8(), proposal.signedProposal.getSignature_asU8())) {
+      throw refuse('access denied: the proposal\'s signature does not verify against its creator');
+    }
+    if (await this.context.isCommitted(proposal.txId)) throw refuse(`duplicate transaction found [${proposal.txId}]`);
+    if (proposal.chaincodeName === qsccName) {
+      if (!evaluating) throw refuse('qscc answers queries of the ledger: evaluate it, do not submit it');
+      return;
     }
     if (!creator.roles.has('client') && !creator.roles.has('admin')) {
-      throw refuse(grpcStatus.FAILED_PRECONDITION, `access denied: ${creator.mspId} identity is neither a client nor an admin (the channel's Writers policy)`);
+      throw refuse(`access denied: ${creator.mspId} identity is neither a client nor an admin (the channel's Writers policy)`);
     }
-    if (computeTxId(proposal.signatureHeader.getNonce_asU8(), creatorBytes) !== proposal.txId) {
-      throw refuse(grpcStatus.FAILED_PRECONDITION, `incorrectly formed transaction id ${proposal.txId}: it must be SHA-256(nonce ‖ creator)`);
-    }
-    if (proposal.chaincodeName === qsccName && !evaluating) {
-      throw refuse(grpcStatus.FAILED_PRECONDITION, 'qscc answers queries of the ledger: evaluate it, do not submit it');
-    }
-    if (proposal.chaincodeName !== this.context.chaincodeName && proposal.chaincodeName !== qsccName) {
-      throw refuse(grpcStatus.FAILED_PRECONDITION, `chaincode definition for '${proposal.chaincodeName}' not found on channel '${this.context.channelId}' (it runs '${this.context.chaincodeName}')`);
-    }
-    return proposal;
   }
 
   private async simulate(proposal: UnpackedProposal, mspId: string, refuse: (message: string, failedInPeer: boolean) => EndorserError): Promise<SimulationResult> {
     if (proposal.hasTransientData) throw refuse('transient data (private data collections) is not supported by the embedded ledger', true);
-    if (await this.context.isCommitted(proposal.txId)) throw refuse(`duplicate transaction found [${proposal.txId}]`, true);
     let result: SimulationResult;
     try {
       result = await this.context.chaincode().execute({
