@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { isLowS, signLowS, verifyLowS } from './ecdsa-signature';
+import { isLowS, signLowS, signLowSAsync, verifyLowS } from './ecdsa-signature';
 
 const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
 
@@ -58,7 +58,7 @@ test('signs with a low S every time, although Node alone often does not', () => 
   assert.ok(nodeHighS > 0, 'Node produced only low-S signatures, so this test proves nothing');
 });
 
-test('accepts the low-S signature and refuses its high-S twin, which plain ECDSA would accept', () => {
+test('accepts the low-S signature and refuses its high-S twin, which plain ECDSA would accept', async () => {
   const { privateKey, publicKey } = p256Keys();
   const message = Buffer.from('transaction payload');
   const low = signLowS(privateKey, message);
@@ -66,20 +66,20 @@ test('accepts the low-S signature and refuses its high-S twin, which plain ECDSA
 
   assert.equal(verify('sha256', message, publicKey, high), true, 'the twin is a valid plain ECDSA signature');
   assert.equal(isLowS(high), false);
-  assert.equal(verifyLowS(publicKey, message, low), true);
-  assert.equal(verifyLowS(publicKey, message, high), false);
+  assert.equal(await verifyLowS(publicKey, message, low), true);
+  assert.equal(await verifyLowS(publicKey, message, high), false);
 });
 
-test('refuses a signature over a different message or by a different key', () => {
+test('refuses a signature over a different message or by a different key', async () => {
   const { privateKey, publicKey } = p256Keys();
   const message = Buffer.from('transaction payload');
   const signature = signLowS(privateKey, message);
 
-  assert.equal(verifyLowS(publicKey, Buffer.from('transaction payloaD'), signature), false);
-  assert.equal(verifyLowS(p256Keys().publicKey, message, signature), false);
+  assert.equal(await verifyLowS(publicKey, Buffer.from('transaction payloaD'), signature), false);
+  assert.equal(await verifyLowS(p256Keys().publicKey, message, signature), false);
 });
 
-test('refuses signatures that are not strict DER instead of throwing', () => {
+test('refuses signatures that are not strict DER instead of throwing', async () => {
   const { privateKey, publicKey } = p256Keys();
   const message = Buffer.from('payload');
   const signature = signLowS(privateKey, message);
@@ -88,7 +88,7 @@ test('refuses signatures that are not strict DER instead of throwing', () => {
   const raw = sign('sha256', message, { key: privateKey, dsaEncoding: 'ieee-p1363' });
 
   for (const bad of [Buffer.alloc(0), Buffer.from('junk'), withTrailingByte, truncated, raw]) {
-    assert.equal(verifyLowS(publicKey, message, bad), false);
+    assert.equal(await verifyLowS(publicKey, message, bad), false);
     assert.equal(isLowS(bad), false);
   }
 });
@@ -99,4 +99,14 @@ test('refuses to sign with a key Fabric\'s default crypto cannot verify', () => 
 
   assert.throws(() => signLowS(p384, Buffer.from('x')), /needs an EC P-256 \(prime256v1\) private key, got ec on secp384r1/);
   assert.throws(() => signLowS(ed25519, Buffer.from('x')), /got ed25519/);
+});
+
+test('signs off the event loop with the same low-S rule', async () => {
+  const { privateKey, publicKey } = p256Keys();
+  const message = Buffer.from('endorsed response payload');
+  const signatures = await Promise.all(Array.from({ length: 20 }, () => signLowSAsync(privateKey, message)));
+  for (const signature of signatures) {
+    assert.equal(isLowS(signature), true);
+    assert.equal(await verifyLowS(publicKey, message, signature), true);
+  }
 });

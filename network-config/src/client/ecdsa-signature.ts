@@ -20,9 +20,23 @@ const P256_SCALAR_BYTES = 32;
  */
 export function signLowS(privateKey: KeyObject, message: Uint8Array): Buffer {
   requireP256(privateKey);
-  const raw = sign('sha256', message, { key: privateKey, dsaEncoding: 'ieee-p1363' });
-  const r = bytesToBigInt(raw.subarray(0, P256_SCALAR_BYTES));
-  const s = bytesToBigInt(raw.subarray(P256_SCALAR_BYTES));
+  return lowSDer(sign('sha256', message, { key: privateKey, dsaEncoding: 'ieee-p1363' }));
+}
+
+/**
+ * {@link signLowS} on libuv's thread pool: the signature is computed off the event loop (on the
+ * other core, when there is one), for hot paths such as endorsing and client signing.
+ */
+export function signLowSAsync(privateKey: KeyObject, message: Uint8Array): Promise<Buffer> {
+  requireP256(privateKey);
+  return new Promise((resolve, reject) => {
+    sign('sha256', message, { key: privateKey, dsaEncoding: 'ieee-p1363' }, (error, raw) => (error ? reject(error) : resolve(lowSDer(raw))));
+  });
+}
+
+function lowSDer(p1363: Buffer): Buffer {
+  const r = bytesToBigInt(p1363.subarray(0, P256_SCALAR_BYTES));
+  const s = bytesToBigInt(p1363.subarray(P256_SCALAR_BYTES));
   return encodeDerSignature(r, s > P256_HALF_ORDER ? P256_ORDER - s : s);
 }
 
@@ -37,18 +51,21 @@ export function isLowS(derSignature: Uint8Array): boolean {
 
 /**
  * Verifies a DER ECDSA P-256/SHA-256 signature as Fabric does: well-formed DER, 0 < r, s < n,
- * low S, then the curve arithmetic. Never throws; any defect means "not signed by this key".
+ * low S, then the curve arithmetic, on libuv's thread pool so the event loop stays free. Never
+ * rejects; any defect means "not signed by this key".
  */
-export function verifyLowS(publicKey: KeyObject, message: Uint8Array, derSignature: Uint8Array): boolean {
+export function verifyLowS(publicKey: KeyObject, message: Uint8Array, derSignature: Uint8Array): Promise<boolean> {
   const parsed = parseDerSignature(derSignature);
-  if (parsed === undefined) return false;
+  if (parsed === undefined) return Promise.resolve(false);
   const { r, s } = parsed;
-  if (r <= 0n || r >= P256_ORDER || s <= 0n || s > P256_HALF_ORDER) return false;
-  try {
-    return verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, derSignature);
-  } catch {
-    return false;
-  }
+  if (r <= 0n || r >= P256_ORDER || s <= 0n || s > P256_HALF_ORDER) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      verify('sha256', message, { key: publicKey, dsaEncoding: 'der' }, derSignature, (error, valid) => resolve(!error && valid));
+    } catch {
+      resolve(false);
+    }
+  });
 }
 
 function requireP256(key: KeyObject): void {

@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { connect, hash, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
 import type { NetworkCrypto } from '../identities';
 import type { NetworkDescription } from '../network-description';
-import { signLowS } from './ecdsa-signature';
+import { signLowSAsync } from './ecdsa-signature';
 
 /** Which of a department's identities signs: its client (applications) or its admin. */
 export type ClientRole = 'client' | 'admin';
@@ -60,7 +60,7 @@ export function openLedgerClient(options: LedgerClientOptions): LedgerClient {
       // fabric-gateway's default signer is pure JavaScript; Node's OpenSSL is several times
       // faster. With hash.none the signer receives the message itself and hashes it once.
       hash: hash.none,
-      signer: async (message) => signLowS(privateKey, message),
+      signer: (message) => signLowSAsync(privateKey, message),
       evaluateOptions: () => ({ deadline: Date.now() + 30_000 }),
       endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
       submitOptions: () => ({ deadline: Date.now() + 30_000 }),

@@ -22,10 +22,16 @@ export interface MemoryReading {
  * @throws Error when the process is gone or the field is missing (not Linux).
  */
 export function procStatusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the memory of pid ${pid}: ${(error as Error).message}; did the process exit? (its log is under CITYTRUST_HOME/logs/)`);
+  }
   return parseProcStatusBytes(status, field, pid);
 }
 
+/** The kB field of a `/proc/<pid>/status` text, in bytes; `pid` only names it in the error. */
 export function parseProcStatusBytes(status: string, field: string, pid: number): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status);
   if (match?.[1] === undefined) throw new Error(`/proc/${pid}/status has no ${field} line; resident memory is measured on Linux only`);
@@ -57,11 +63,24 @@ export function sampleResidentMemory(processes: readonly WatchedProcess[], inter
     peakTotal = Math.max(peakTotal, total);
     samples += 1;
   };
+  // A process that dies mid-run makes the next read throw; keep the error for stop() to report
+  // instead of crashing the benchmark from a timer.
+  let failure: unknown;
+  const sampleInTimer = () => {
+    try {
+      sample();
+    } catch (error) {
+      failure ??= error;
+    }
+  };
   sample();
-  const timer = setInterval(sample, intervalMs);
+  const timer = setInterval(sampleInTimer, intervalMs);
+  // A run that fails before stop() must not be kept alive by the sampler.
+  timer.unref();
   return {
     stop() {
       clearInterval(timer);
+      if (failure !== undefined) throw failure;
       sample();
       const highWaterByProcess = Object.fromEntries(processes.map(({ name, pid }) => [name, procStatusBytes(pid, 'VmHWM')]));
       return { peakByProcess, peakTotal, highWaterByProcess, samples };

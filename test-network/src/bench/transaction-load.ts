@@ -120,10 +120,11 @@ export async function runOpenLoop(
   const inFlight = new Set<Promise<void>>();
   let launched = 0;
   let skipped = 0;
+  // Transaction i is due at started + i * intervalMs; every one due within the window is offered.
+  const total = Math.ceil(options.seconds * options.perSecond);
   const started = performance.now();
-  const end = started + options.seconds * 1000;
-  for (let now = started; now < end; now = performance.now()) {
-    const due = Math.min(Math.floor((now - started) / intervalMs) + 1, Math.ceil(options.seconds * options.perSecond));
+  while (launched < total) {
+    const due = Math.min(total, Math.floor((performance.now() - started) / intervalMs) + 1);
     for (; launched < due; launched++) {
       if (inFlight.size >= maxInFlight) {
         skipped += 1;
@@ -132,7 +133,7 @@ export async function runOpenLoop(
       const submission = tally.submit(contract, next(), started + launched * intervalMs).finally(() => inFlight.delete(submission));
       inFlight.add(submission);
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + launched * intervalMs - performance.now())));
+    if (launched < total) await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + launched * intervalMs - performance.now())));
   }
   await Promise.all(inFlight);
   return { ...tally.reading((performance.now() - started) / 1000), offeredPerSecond: options.perSecond, skipped };

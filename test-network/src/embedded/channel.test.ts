@@ -33,7 +33,7 @@ interface Running {
 async function runningChannel(t: TestContext, options: { cutting?: Partial<BlockCutting>; validation?: Partial<ValidationContext>; log?: LedgerLog } = {}): Promise<Running> {
   const dir = await mkdtemp(join(tmpdir(), 'citytrust-channel-'));
   const store = await openLedgerStore(dir, { log: () => undefined });
-  await store.commitBlock(newGenesisBlock(network.channelId, new common.Config(), network.orderer));
+  await store.commitBlock(await newGenesisBlock(network.channelId, new common.Config(), network.orderer));
   const logged: Running['logged'] = [];
   const channel = new Channel(store, {
     channelId: network.channelId,
@@ -41,7 +41,7 @@ async function runningChannel(t: TestContext, options: { cutting?: Partial<Block
     msps: network.msps,
     endorsementPolicy: network.endorsementPolicy,
     state: store,
-    isCommitted: async (txId) => (await store.transaction(txId)) !== undefined,
+    committedTxIds: (txIds) => store.committedTxIds(txIds),
     ...options.validation,
   }, network.orderer, { ...cutting, ...options.cutting }, (event, fields) => {
     logged.push({ event, fields });
@@ -128,7 +128,7 @@ test('after a failed commit the channel stops, and order says why and what to do
   let failed!: () => void;
   const commitFailed = new Promise<void>((resolve) => (failed = resolve));
   const { channel } = await runningChannel(t, {
-    validation: { isCommitted: async () => { throw new Error('disk on fire'); } },
+    validation: { committedTxIds: async () => { throw new Error('disk on fire'); } },
     log: (event) => event === 'commit failed' && failed(),
   });
   const tx = await signedTransaction('k');

@@ -122,7 +122,7 @@ export class Channel {
     try {
       const started = process.hrtime.bigint();
       const number = this.store.height;
-      const block = newSignedBlock(number, this.store.lastBlockHash ?? new Uint8Array(0), envelopes, this.orderer);
+      const block = await newSignedBlock(number, this.store.lastBlockHash ?? new Uint8Array(0), envelopes, this.orderer);
       const verdicts = await validateBlock(envelopes, this.validation);
       const filter = Uint8Array.from(verdicts, (v) => v.code);
       setTransactionsFilter(block, filter);

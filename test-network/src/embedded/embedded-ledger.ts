@@ -62,7 +62,7 @@ export async function startEmbeddedLedger(options: EmbeddedLedgerOptions): Promi
   const store = await openLedgerStore(join(home, 'ledger', description.channel), { log: (line) => log('storage', { detail: line }) });
   try {
     if (store.height === 0) {
-      const genesis = newGenesisBlock(description.channel, channelConfig(description, crypto), orderer);
+      const genesis = await newGenesisBlock(description.channel, channelConfig(description, crypto), orderer);
       await store.commitBlock(genesis);
       log('genesis block written', { channel: description.channel, hash: hashOfBlock(genesis).toString('hex') });
     }
@@ -73,7 +73,7 @@ export async function startEmbeddedLedger(options: EmbeddedLedgerOptions): Promi
       msps,
       endorsementPolicy,
       state: store,
-      isCommitted: async (txId: string) => (await store.transaction(txId)) !== undefined,
+      committedTxIds: (txIds: readonly string[]) => store.committedTxIds(txIds),
     };
     const channel = new Channel(store, validation, orderer, description.blockCutting, log);
     const chaincode = new ChaincodeLink(`${host}:${description.chaincode.serverPort}`, log);
@@ -83,6 +83,7 @@ export async function startEmbeddedLedger(options: EmbeddedLedgerOptions): Promi
       chaincodeVersion: description.chaincode.version,
       peers,
       blocks: store,
+      isCommitted: async (txId: string) => (await store.transaction(txId)) !== undefined,
       chaincode: () => chaincode.current(),
     });
     await chaincode.start(options.chaincodeConnectTimeoutMs ?? 30_000);

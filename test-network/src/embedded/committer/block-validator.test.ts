@@ -48,7 +48,7 @@ function context(state: MemoryState, overrides: Partial<ValidationContext> = {})
     msps: network.msps,
     endorsementPolicy: network.endorsementPolicy,
     state,
-    isCommitted: async () => false,
+    committedTxIds: async () => new Set(),
     ...overrides,
   };
 }
@@ -127,7 +127,7 @@ test('a transaction id that is not SHA-256(nonce ‖ creator) fails with BAD_PRO
 test('a transaction id already on the ledger fails with DUPLICATE_TXID', async () => {
   const tx = await transaction({ writes: [{ key: 'k', value: 'v' }] });
   const committed = new Set([tx.txId]);
-  assert.deepEqual(await codes([tx.bytes], context(new MemoryState(), { isCommitted: async (txId) => committed.has(txId) })), ['DUPLICATE_TXID']);
+  assert.deepEqual(await codes([tx.bytes], context(new MemoryState(), { committedTxIds: async (txIds) => new Set(txIds.filter((id) => committed.has(id))) })), ['DUPLICATE_TXID']);
 });
 
 test('the second copy of a transaction in one block fails with DUPLICATE_TXID', async () => {
@@ -255,7 +255,7 @@ test('endorsements of another proposal fail with INVALID_ENDORSER_TRANSACTION (F
 });
 
 test('a CONFIG transaction after the genesis block fails with UNKNOWN_TX_TYPE', async () => {
-  const genesis = newGenesisBlock(network.channelId, new common.Config(), network.orderer);
+  const genesis = await newGenesisBlock(network.channelId, new common.Config(), network.orderer);
   const configEnvelope = genesis.getData()!.getDataList_asU8()[0]!;
   assert.equal(unpackTransaction(configEnvelope).channelHeader.getType(), common.HeaderType.CONFIG);
   assert.deepEqual(await codes([configEnvelope], context(new MemoryState())), ['UNKNOWN_TX_TYPE']);

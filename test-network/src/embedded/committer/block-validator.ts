@@ -1,23 +1,26 @@
+import { createHash } from 'node:crypto';
 import { common, ledger, peer } from '@hyperledger/fabric-protos';
+import type { Height, StateReader } from '../ledger-state';
 import type { ChannelMsps, VerifiedIdentity } from '../msp';
-import type { Policy } from '../policies';
+import { signatureSetToValidIdentities, type Policy } from '../policies';
 import { computeTxId } from '../protoutil/proposal';
 import { unpackTransaction, type UnpackedTransaction } from '../protoutil/transaction';
-import type { Height, StateReader } from '../ledger-state';
-import { createHash } from 'node:crypto';
 
 const Code = peer.TxValidationCode;
 
-/** What the validator needs of the channel. */
+/** What the validator needs of the channel and its committed state. */
 export interface ValidationContext {
   readonly channelId: string;
   /** The chaincode's name: the one namespace transactions may write. */
   readonly namespace: string;
   readonly msps: ChannelMsps;
   readonly endorsementPolicy: Policy;
-  readonly state: StateReader;
-  /** Whether a transaction id is already on the ledger. */
-  isCommitted(txId: string): Promise<boolean>;
+  /** Committed state: ranges for phantom checks, and many keys' versions in one lookup. */
+  readonly state: Pick<StateReader, 'range'> & {
+    versions(keys: ReadonlyArray<{ readonly namespace: string; readonly key: string }>): Promise<Array<Height | undefined>>;
+  };
+  /** Which of these transaction ids are already on the ledger, in one lookup. */
+  committedTxIds(txIds: readonly string[]): Promise<Set<string>>;
 }
 
 /** One transaction's outcome; `reason` says why it is not VALID, for the ledger's log. */
@@ -29,20 +32,36 @@ export interface TransactionVerdict {
   readonly writes?: readonly NamespaceWrites[];
 }
 
+export interface NamespaceWrites {
+  readonly namespace: string;
+  readonly rwset: ledger.rwset.kvrwset.KVRWSet;
+}
+
 /**
- * The committer's validation of a block, transaction by transaction and in order, with
- * Fabric's codes (`core/committer/txvalidator/v20`, `core/ledger/kvledger/txmgmt/validation`):
- * well-formed envelope and common header, creator signature, transaction id, proposal hash,
- * channel, duplicates (on the ledger and earlier in the block), endorsement signatures and
- * policy, then MVCC read versions and range phantoms against committed state plus the writes
- * of the block's earlier valid transactions.
+ * The committer's validation of a block with Fabric's codes (`core/committer/txvalidator/v20`,
+ * `core/ledger/kvledger/txmgmt/validation`): well-formed envelope and common header, creator
+ * signature, transaction id, proposal hash, channel, duplicates (on the ledger and earlier in the
+ * block), endorsement signatures and policy, then MVCC read versions and range phantoms against
+ * committed state plus the writes of the block's earlier valid transactions.
+ *
+ * What a transaction can be judged on alone is checked for all of them at once, signatures on the
+ * thread pool; duplicates and read versions are looked up once for the whole block; only what
+ * depends on earlier transactions of the block runs in block order. Each transaction still gets
+ * the code of the first check it fails in Fabric's order.
  */
 export async function validateBlock(envelopes: readonly Uint8Array[], context: ValidationContext): Promise<TransactionVerdict[]> {
-  const blockWrites = new BlockWrites();
+  const checked = await Promise.all(envelopes.map((envelope) => checkTransaction(envelope, context)));
+  const candidates = checked.filter((c): c is Candidate => 'candidate' in c);
+  const [onLedger, committedVersions] = await Promise.all([
+    context.committedTxIds(candidates.map((c) => c.txId)),
+    readVersions(candidates, context.state),
+  ]);
+  const blockWrites = new BlockWrites(committedVersions);
   const seen = new Set<string>();
   const verdicts: TransactionVerdict[] = [];
-  for (let txNum = 0; txNum < envelopes.length; txNum++) {
-    const verdict = await validateTransaction(envelopes[txNum]!, context, seen, blockWrites);
+  for (let txNum = 0; txNum < checked.length; txNum++) {
+    const result = checked[txNum]!;
+    const verdict = 'candidate' in result ? await judgeInBlock(result, seen, onLedger, blockWrites, context.state) : result;
     if (verdict.code === Code.VALID && verdict.writes) blockWrites.apply(verdict.writes, txNum);
     if (verdict.txId) seen.add(verdict.txId);
     verdicts.push(verdict);
@@ -50,14 +69,28 @@ export async function validateBlock(envelopes: readonly Uint8Array[], context: V
   return verdicts;
 }
 
-type Outcome = TransactionVerdict;
-
-export interface NamespaceWrites {
-  readonly namespace: string;
-  readonly rwset: ledger.rwset.kvrwset.KVRWSet;
+/** A transaction that passed every check it can pass alone; what is left depends on the block. */
+interface Candidate {
+  readonly candidate: true;
+  readonly txId: string;
+  /** Why its endorsements do not satisfy the policy, if they do not (reported after duplicates, as Fabric). */
+  readonly policyFailure?: string;
+  /** Why its read-write set is unusable, if it is. */
+  readonly rwsetFailure?: { readonly code: number; readonly reason: string };
+  readonly sets: readonly NamespaceWrites[];
 }
 
-async function validateTransaction(envelopeBytes: Uint8Array, context: ValidationContext, seen: ReadonlySet<string>, blockWrites: BlockWrites): Promise<Outcome> {
+async function judgeInBlock(tx: Candidate, seen: ReadonlySet<string>, onLedger: ReadonlySet<string>, blockWrites: BlockWrites, state: ValidationContext['state']): Promise<TransactionVerdict> {
+  const fail = (code: number, reason: string): TransactionVerdict => ({ txId: tx.txId, code, reason });
+  if (seen.has(tx.txId) || onLedger.has(tx.txId)) return fail(Code.DUPLICATE_TXID, `transaction id ${tx.txId} is already on the ledger`);
+  if (tx.policyFailure !== undefined) return fail(Code.ENDORSEMENT_POLICY_FAILURE, tx.policyFailure);
+  if (tx.rwsetFailure) return fail(tx.rwsetFailure.code, tx.rwsetFailure.reason);
+  const conflict = await mvccConflict(tx.sets, state, blockWrites);
+  if (conflict) return fail(conflict.code, conflict.reason);
+  return { txId: tx.txId, code: Code.VALID, writes: tx.sets };
+}
+
+async function checkTransaction(envelopeBytes: Uint8Array, context: ValidationContext): Promise<TransactionVerdict | Candidate> {
   let tx: UnpackedTransaction;
   try {
     tx = unpackTransaction(envelopeBytes);
@@ -65,7 +98,7 @@ async function validateTransaction(envelopeBytes: Uint8Array, context: Validatio
     return { txId: '', code: Code.BAD_PAYLOAD, reason: `the envelope does not parse: ${message(error)}` };
   }
   const txId = tx.channelHeader.getTxId();
-  const fail = (code: number, reason: string): Outcome => ({ txId, code, reason });
+  const fail = (code: number, reason: string): TransactionVerdict => ({ txId, code, reason });
 
   // Fabric's order: the envelope's own checks (core/common/validation.ValidateTransaction), then
   // the channel, then duplicates and endorsements (txvalidator/v20), so a transaction that fails
@@ -74,11 +107,19 @@ async function validateTransaction(envelopeBytes: Uint8Array, context: Validatio
   if (headerProblem) return fail(Code.BAD_COMMON_HEADER, headerProblem);
   const creator = deserialize(context.msps, tx.signatureHeader.getCreator_asU8());
   if (typeof creator === 'string') return fail(Code.BAD_CREATOR_SIGNATURE, `creator: ${creator}`);
-  if (!context.msps.verify(creator, tx.payloadBytes, tx.signature)) return fail(Code.BAD_CREATOR_SIGNATURE, 'the creator\'s signature over the payload does not verify');
+  const { endorser } = tx;
+  const endorsements = endorser
+    ? signatureSetToValidIdentities(endorser.endorsements.map((e) => ({
+      identity: e.getEndorser_asU8(),
+      data: Buffer.concat([endorser.proposalResponsePayloadBytes, e.getEndorser_asU8()]),
+      signature: e.getSignature_asU8(),
+    })), context.msps)
+    : undefined;
+  // Checked together: the creator's signature and the endorsements' are independent arithmetic.
+  const [creatorSigned, endorsers] = await Promise.all([context.msps.verify(creator, tx.payloadBytes, tx.signature), endorsements]);
+  if (!creatorSigned) return fail(Code.BAD_CREATOR_SIGNATURE, 'the creator\'s signature over the payload does not verify');
   const type = tx.channelHeader.getType();
   if (type === common.HeaderType.CONFIG_UPDATE) return fail(Code.UNSUPPORTED_TX_PAYLOAD, 'a CONFIG_UPDATE goes to the orderer\'s config processing, never into a block');
-  // unpackTransaction gives the endorser part exactly for ENDORSER_TRANSACTION envelopes.
-  const { endorser } = tx;
   if (endorser) {
     if (computeTxId(tx.signatureHeader.getNonce_asU8(), tx.signatureHeader.getCreator_asU8()) !== txId) {
       return fail(Code.BAD_PROPOSAL_TXID, 'the transaction id is not SHA-256(nonce ‖ creator)');
@@ -89,26 +130,38 @@ async function validateTransaction(envelopeBytes: Uint8Array, context: Validatio
     }
   }
   if (tx.channelHeader.getChannelId() !== context.channelId) return fail(Code.TARGET_CHAIN_NOT_FOUND, `channel ${tx.channelHeader.getChannelId()} is not ${context.channelId}`);
-  if (!endorser) {
+  if (!endorser || !endorsers) {
     return fail(Code.UNKNOWN_TX_TYPE, `transaction type ${type} is not accepted after the genesis block (only endorser transactions; the embedded ledger does not update its configuration)`);
   }
-  if (seen.has(txId) || (await context.isCommitted(txId))) return fail(Code.DUPLICATE_TXID, `transaction id ${txId} is already on the ledger`);
-
-  const endorsers = verifiedEndorsers(context.msps, endorser.proposalResponsePayloadBytes, endorser.endorsements);
-  const policy = context.endorsementPolicy.evaluate(endorsers);
-  if (!policy.satisfied) return fail(Code.ENDORSEMENT_POLICY_FAILURE, policy.reason ?? 'the endorsement policy is not satisfied');
-
-  let writes: NamespaceWrites[];
+  const policy = context.endorsementPolicy.evaluate(endorsers.identities);
+  const policyFailure = policy.satisfied ? undefined : policy.reason ?? 'the endorsement policy is not satisfied';
+  let sets: NamespaceWrites[] = [];
+  let rwsetFailure: Candidate['rwsetFailure'];
   try {
-    writes = readWriteSets(endorser.chaincodeAction.getResults_asU8());
+    sets = readWriteSets(endorser.chaincodeAction.getResults_asU8());
+    const foreign = sets.find((ns) => ns.namespace !== context.namespace && ns.rwset.getWritesList().length > 0);
+    if (foreign) rwsetFailure = { code: Code.ILLEGAL_WRITESET, reason: `writes to namespace ${foreign.namespace}, which is not the chaincode ${context.namespace}` };
   } catch (error) {
-    return fail(Code.BAD_RWSET, `the read-write set does not parse: ${message(error)}`);
+    rwsetFailure = { code: Code.BAD_RWSET, reason: `the read-write set does not parse: ${message(error)}` };
   }
-  const foreign = writes.find((ns) => ns.namespace !== context.namespace && ns.rwset.getWritesList().length > 0);
-  if (foreign) return fail(Code.ILLEGAL_WRITESET, `writes to namespace ${foreign.namespace}, which is not the chaincode ${context.namespace}`);
-  const conflict = await mvccConflict(writes, context.state, blockWrites);
-  if (conflict) return fail(conflict.code, conflict.reason);
-  return { txId, code: Code.VALID, writes };
+  return { candidate: true, txId, ...(policyFailure !== undefined ? { policyFailure } : {}), ...(rwsetFailure ? { rwsetFailure } : {}), sets };
+}
+
+/** The committed versions of every key the block's candidates read, in one lookup. */
+async function readVersions(candidates: readonly Candidate[], state: ValidationContext['state']): Promise<Map<string, Height | undefined>> {
+  const keys = new Map<string, { namespace: string; key: string }>();
+  for (const { sets } of candidates) {
+    for (const { namespace, rwset } of sets) {
+      for (const read of rwset.getReadsList()) keys.set(stateId(namespace, read.getKey()), { namespace, key: read.getKey() });
+    }
+  }
+  const wanted = [...keys];
+  const versions = await state.versions(wanted.map(([, k]) => k));
+  return new Map(wanted.map(([id], i) => [id, versions[i]]));
+}
+
+function stateId(namespace: string, key: string): string {
+  return `${namespace}\u0000${key}`;
 }
 
 /** Fabric's `validateCommonHeader`: a transaction header type, epoch 0, a nonce and a creator. */
@@ -131,29 +184,17 @@ function deserialize(msps: ChannelMsps, serialized: Uint8Array): VerifiedIdentit
   }
 }
 
-/** Endorsements whose identity is a channel member and whose signature over (payload ‖ endorser) verifies; Fabric drops the rest. */
-function verifiedEndorsers(msps: ChannelMsps, responsePayload: Uint8Array, endorsements: readonly peer.Endorsement[]): VerifiedIdentity[] {
-  const valid: VerifiedIdentity[] = [];
-  for (const endorsement of endorsements) {
-    const endorserBytes = endorsement.getEndorser_asU8();
-    const identity = deserialize(msps, endorserBytes);
-    if (typeof identity === 'string') continue;
-    if (msps.verify(identity, Buffer.concat([responsePayload, endorserBytes]), endorsement.getSignature_asU8())) valid.push(identity);
-  }
-  return valid;
-}
-
 function readWriteSets(results: Uint8Array): NamespaceWrites[] {
   const txRwSet = ledger.rwset.TxReadWriteSet.deserializeBinary(results);
   if (txRwSet.getDataModel() !== ledger.rwset.TxReadWriteSet.DataModel.KV) throw new Error('only the KV data model is supported');
   return txRwSet.getNsRwsetList().map((ns) => ({ namespace: ns.getNamespace(), rwset: ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8()) }));
 }
 
-async function mvccConflict(sets: readonly NamespaceWrites[], state: StateReader, blockWrites: BlockWrites): Promise<{ code: number; reason: string } | undefined> {
+async function mvccConflict(sets: readonly NamespaceWrites[], state: ValidationContext['state'], blockWrites: BlockWrites): Promise<{ code: number; reason: string } | undefined> {
   for (const { namespace, rwset } of sets) {
     for (const read of rwset.getReadsList()) {
       const key = read.getKey();
-      const committed = await blockWrites.versionOf(namespace, key, state);
+      const committed = blockWrites.versionOf(namespace, key);
       const readVersion = read.getVersion();
       const expected = readVersion ? { blockNum: readVersion.getBlockNum(), txNum: readVersion.getTxNum() } : undefined;
       if (!sameVersion(committed, expected)) {
@@ -169,7 +210,7 @@ async function mvccConflict(sets: readonly NamespaceWrites[], state: StateReader
 }
 
 /** Re-runs a range query on committed state plus this block's earlier writes and compares it with what was read. */
-async function rangeChanged(namespace: string, range: ledger.rwset.kvrwset.RangeQueryInfo, state: StateReader, blockWrites: BlockWrites): Promise<string | undefined> {
+async function rangeChanged(namespace: string, range: ledger.rwset.kvrwset.RangeQueryInfo, state: ValidationContext['state'], blockWrites: BlockWrites): Promise<string | undefined> {
   const reads = range.getRawReads()?.getKvReadsList();
   if (!reads) return 'it was recorded as a Merkle summary, which the embedded ledger does not produce or check';
   // As Fabric: a query that stopped early is checked only up to the last key it read.
@@ -189,8 +230,10 @@ async function rangeChanged(namespace: string, range: ledger.rwset.kvrwset.Range
   return undefined;
 }
 
-/** The writes of the block's valid transactions so far, layered over committed state. */
+/** The writes of the block's valid transactions so far, layered over the committed versions read up front. */
 class BlockWrites {
+  constructor(private readonly committed: ReadonlyMap<string, Height | undefined>) {}
+
   private readonly byKey = new Map<string, { readonly version: Height; readonly deleted: boolean }>();
   private readonly byNamespace = new Map<string, Map<string, { readonly version: Height; readonly deleted: boolean }>>();
 
@@ -201,19 +244,19 @@ class BlockWrites {
       for (const write of rwset.getWritesList()) {
         // The block number is not known yet and does not matter: only "changed in this block" does.
         const entry = { version: { blockNum: -1, txNum }, deleted: write.getIsDelete() };
-        this.byKey.set(`${namespace}\u0000${write.getKey()}`, entry);
+        this.byKey.set(stateId(namespace, write.getKey()), entry);
         keys.set(write.getKey(), entry);
       }
     }
   }
 
-  async versionOf(namespace: string, key: string, state: StateReader): Promise<Height | undefined> {
-    const written = this.byKey.get(`${namespace}\u0000${key}`);
+  versionOf(namespace: string, key: string): Height | undefined {
+    const written = this.byKey.get(stateId(namespace, key));
     if (written) return written.deleted ? undefined : written.version;
-    return (await state.get(namespace, key))?.version;
+    return this.committed.get(stateId(namespace, key));
   }
 
-  async rangeNow(namespace: string, startKey: string, endKey: string, inclusiveEnd: boolean, state: StateReader): Promise<{ key: string; version: Height }[]> {
+  async rangeNow(namespace: string, startKey: string, endKey: string, inclusiveEnd: boolean, state: ValidationContext['state']): Promise<{ key: string; version: Height }[]> {
     const merged = new Map<string, Height>();
     for await (const entry of state.range(namespace, startKey, inclusiveEnd ? `${endKey}\u0000` : endKey)) merged.set(entry.key, entry.version);
     const written = this.byNamespace.get(namespace);

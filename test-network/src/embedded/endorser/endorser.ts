@@ -53,8 +53,12 @@ export interface EndorserContext {
 export class Endorser {
   private readonly defaultLayout: readonly string[];
 
+  /** Each department's peer as the channel's MSPs know it. */
+  private readonly peerIdentities: ReadonlyMap<string, VerifiedIdentity>;
+
   constructor(private readonly context: EndorserContext) {
-    this.defaultLayout = smallestSatisfyingLayout(context);
+    this.peerIdentities = new Map([...context.peers].map(([mspId, identity]) => [mspId, context.msps.deserialize(identity.serialized)]));
+    this.defaultLayout = smallestSatisfyingLayout(context.endorsementPolicy, this.peerIdentities);
   }
 
   /**
@@ -119,13 +123,16 @@ export class Endorser {
 
     const endorsed = new peer.ChaincodeEndorsedAction();
     endorsed.setProposalResponsePayload(responsePayloadBytes);
-    endorsed.setEndorsementsList(chosen.map((mspId) => {
+    endorsed.setEndorsementsList(await Promise.all(chosen.map(async (mspId) => {
       const endorserIdentity = this.context.peers.get(mspId)!;
+      const signed = Buffer.concat([responsePayloadBytes, endorserIdentity.serialized]);
+      const signature = await endorserIdentity.sign(signed);
+      this.context.msps.recordOwnSignature(this.peerIdentities.get(mspId)!, signed, signature);
       const endorsement = new peer.Endorsement();
       endorsement.setEndorser(endorserIdentity.serialized);
-      endorsement.setSignature(endorserIdentity.sign(Buffer.concat([responsePayloadBytes, endorserIdentity.serialized])));
+      endorsement.setSignature(signature);
       return endorsement;
-    }));
+    })));
     return prepareTransaction(proposal, endorsed);
   }
 
@@ -176,10 +183,12 @@ export class Endorser {
     } catch (error) {
       throw refuse(`access denied: the proposal's creator is not a member of channel ${this.context.channelId}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (!this.context.msps.verify(creator, proposal.signedProposal.getProposalBytes_asU8(), proposal.signedProposal.getSignature_asU8())) {
-      throw refuse('access denied: the proposal\'s signature does not verify against its creator');
-    }
-    if (await this.context.isCommitted(proposal.txId)) throw refuse(`duplicate transaction found [${proposal.txId}]`);
+    const [signatureValid, duplicate] = await Promise.all([
+      this.context.msps.verify(creator, proposal.signedProposal.getProposalBytes_asU8(), proposal.signedProposal.getSignature_asU8()),
+      this.context.isCommitted(proposal.txId),
+    ]);
+    if (!signatureValid) throw refuse('access denied: the proposal\'s signature does not verify against its creator');
+    if (duplicate) throw refuse(`duplicate transaction found [${proposal.txId}]`);
     if (proposal.chaincodeName === qsccName) {
       if (!evaluating) throw refuse('qscc answers queries of the ledger: evaluate it, do not submit it');
       return;
@@ -215,10 +224,10 @@ export class Endorser {
  * description, whose peers satisfy the chaincode's endorsement policy (Fabric's gateway asks
  * discovery for such a layout).
  */
-function smallestSatisfyingLayout(context: EndorserContext): string[] {
-  const departments = [...context.peers.entries()].map(([mspId, identity]) => ({ mspId, identity: context.msps.deserialize(identity.serialized) }));
+function smallestSatisfyingLayout(policy: Policy, peers: ReadonlyMap<string, VerifiedIdentity>): string[] {
+  const departments = [...peers].map(([mspId, identity]) => ({ mspId, identity }));
   for (let size = 1; size <= departments.length; size++) {
-    const layout = firstCombination(departments, size, (chosen) => context.endorsementPolicy.evaluate(chosen.map((d) => d.identity)).satisfied);
+    const layout = firstCombination(departments, size, (chosen) => policy.evaluate(chosen.map((d) => d.identity)).satisfied);
     if (layout) return layout.map((d) => d.mspId);
   }
   throw new Error('no combination of the departments\' peers satisfies the endorsement policy: check the network description');

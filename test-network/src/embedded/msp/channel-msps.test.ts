@@ -169,10 +169,10 @@ test('verifies a low-S signature by the identity and refuses a tampered message 
 
   const signature = signLowS(peer.privateKey, message);
 
-  assert.equal(msps.verify(identity, message, signature), true);
-  assert.equal(msps.verify(identity, Buffer.from('proposal response payloaD'), signature), false);
-  assert.equal(msps.verify(identity, message, signLowS(other.privateKey, message)), false);
-  assert.equal(msps.verify(identity, message, Buffer.from('not a signature')), false);
+  assert.equal(await msps.verify(identity, message, signature), true);
+  assert.equal(await msps.verify(identity, Buffer.from('proposal response payloaD'), signature), false);
+  assert.equal(await msps.verify(identity, message, signLowS(other.privateKey, message)), false);
+  assert.equal(await msps.verify(identity, message, Buffer.from('not a signature')), false);
 });
 
 test('deserialises and verifies thousands of signatures per second once an identity is cached', async () => {
@@ -186,10 +186,29 @@ test('deserialises and verifies thousands of signatures per second once an ident
 
   const started = process.hrtime.bigint();
   for (let i = 0; i < rounds; i++) {
-    assert.equal(msps.verify(msps.deserialize(serialized), message, signature), true);
+    assert.equal(await msps.verify(msps.deserialize(serialized), message, signature), true);
   }
   const perSecond = Math.round(rounds / (Number(process.hrtime.bigint() - started) / 1e9));
   console.log(`deserialize + verify: ${perSecond}/s`);
   // Far below what Node does (tens of thousands per second): a guard against re-parsing, not a benchmark.
   assert.ok(perSecond > 1000, `only ${perSecond} verifications per second`);
+});
+
+test('remembers signatures found valid and signatures this process made, and nothing else', async () => {
+  const org1 = await newTestCa('Org1MSP');
+  const peer = await org1.issue({ commonName: 'peer0.org1', organizationalUnits: ['peer'] });
+  const msps = await channelOf([org1]);
+  const identity = msps.deserialize(peer.serialized());
+  const message = Buffer.from('endorsed payload');
+  // Signed over another message, so only the memory can make it verify for this one: recording is
+  // trusted, which is why only the endorser records, and only signatures it has just made.
+  const recorded = Buffer.from(signLowS(peer.privateKey, Buffer.from('another payload')));
+
+  msps.recordOwnSignature(identity, message, recorded);
+  assert.equal(await msps.verify(identity, message, recorded), true);
+  assert.equal(await msps.verify(identity, Buffer.from('endorsed payloaD'), recorded), false);
+  // A bad signature is never remembered as good: asking twice gives the same answer.
+  const bad = Buffer.from(signLowS(peer.privateKey, Buffer.from('x')));
+  assert.equal(await msps.verify(identity, message, bad), false);
+  assert.equal(await msps.verify(identity, message, bad), false);
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { msp } from '@hyperledger/fabric-protos';
 import { verifyLowS } from '@citytrust/network-config';
 import { IdentityError } from './identity-error';
@@ -15,7 +16,7 @@ import { assertValidAt, newX509Msp, type ChannelMspConfig, type MspIdentity, typ
  * ```ts
  * const msps = channelMsps([{ mspId: 'Org1MSP', rootCertificatesPem: [caPem], nodeOUs: true }]);
  * const creator = msps.deserialize(signatureHeader.getCreator_asU8()); // throws IdentityError
- * if (!msps.verify(creator, proposalBytes, signature)) throw new Error('bad signature');
+ * if (!(await msps.verify(creator, proposalBytes, signature))) throw new Error('bad signature');
  * ```
  */
 export interface ChannelMsps {
@@ -31,9 +32,17 @@ export interface ChannelMsps {
   deserialize(serializedIdentity: Uint8Array): VerifiedIdentity;
   /**
    * Whether `signature` (DER ECDSA P-256 over SHA-256 of `message`) was made by the identity's key.
-   * A high-S signature is invalid, as in Fabric. Never throws.
+   * A high-S signature is invalid, as in Fabric. Never rejects. The curve arithmetic runs on
+   * libuv's thread pool; a signature already found valid (the orderer checks a transaction's
+   * signature at submit, the committer again at commit) is answered from a bounded memory.
    */
-  verify(identity: VerifiedIdentity, message: Uint8Array, signature: Uint8Array): boolean;
+  verify(identity: VerifiedIdentity, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
+  /**
+   * Records a signature this process has just made with `identity`'s key (a peer's endorsement),
+   * so that verifying it at commit is answered from memory. In Fabric another process verifies
+   * it; here that would only repeat arithmetic whose answer is known. Only for own signatures.
+   */
+  recordOwnSignature(identity: VerifiedIdentity, message: Uint8Array, signature: Uint8Array): void;
 }
 
 export interface ChannelMspsOptions {
@@ -41,9 +50,12 @@ export interface ChannelMspsOptions {
   cacheSize?: number;
   /** The clock validity is checked against, in ms since the epoch; tests move it. */
   now?: () => number;
+  /** How many verified signatures to remember (default 20,000: a few blocks' worth). */
+  verifiedSignatureCacheSize?: number;
 }
 
 const DEFAULT_CACHE_SIZE = 1000;
+const DEFAULT_VERIFIED_SIGNATURE_CACHE_SIZE = 20_000;
 
 /** Builds a channel's MSPs; throws if a configuration could never validate anyone or an id repeats. */
 export function channelMsps(configs: readonly ChannelMspConfig[], options: ChannelMspsOptions = {}): ChannelMsps {
@@ -55,6 +67,10 @@ export function channelMsps(configs: readonly ChannelMspConfig[], options: Chann
   const mspIds = [...msps.keys()];
   const cache = new LruCache<string, MspIdentity>(options.cacheSize ?? DEFAULT_CACHE_SIZE);
   const now = options.now ?? Date.now;
+  const verified = new LruCache<string, true>(options.verifiedSignatureCacheSize ?? DEFAULT_VERIFIED_SIGNATURE_CACHE_SIZE);
+  // Who, what and the signature itself: a different message or signature is a different entry.
+  const signatureKey = (identity: VerifiedIdentity, message: Uint8Array, signature: Uint8Array) =>
+    `${identity.id}:${createHash('sha256').update(message).digest().toString('latin1')}:${Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('latin1')}`;
 
   function checkIdentity(serializedIdentity: Uint8Array): MspIdentity {
     let mspId: string;
@@ -90,8 +106,15 @@ export function channelMsps(configs: readonly ChannelMspConfig[], options: Chann
       assertValidAt(checked, now());
       return checked.identity;
     },
-    verify(identity, message, signature) {
-      return verifyLowS(identity.publicKey, message, signature);
+    async verify(identity, message, signature) {
+      const key = signatureKey(identity, message, signature);
+      if (verified.get(key)) return true;
+      const valid = await verifyLowS(identity.publicKey, message, signature);
+      if (valid) verified.set(key, true);
+      return valid;
+    },
+    recordOwnSignature(identity, message, signature) {
+      verified.set(signatureKey(identity, message, signature), true);
     },
   };
 }

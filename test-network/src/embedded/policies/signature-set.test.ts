@@ -29,7 +29,7 @@ function counting(msps: ChannelMsps) {
 
 test('keeps each validly signing identity once, in order', async () => {
   const departments = await testDepartments();
-  const { identities, rejected } = signatureSetToValidIdentities(
+  const { identities, rejected } = await signatureSetToValidIdentities(
     [signedBy(departments, 'peerA1'), signedBy(departments, 'peerB1')],
     departments.msps,
   );
@@ -43,7 +43,7 @@ test('leaves out a bad signature and an identity its MSP refuses, saying why', a
   const forged = signedBy(departments, 'peerB1', signLowS(departments.members.peerA1.privateKey, data));
   const stranger = { identity: Buffer.from('not an identity'), data, signature: Buffer.alloc(0) };
 
-  const { identities, rejected } = signatureSetToValidIdentities([signedBy(departments, 'peerA1'), forged, stranger], departments.msps);
+  const { identities, rejected } = await signatureSetToValidIdentities([signedBy(departments, 'peerA1'), forged, stranger], departments.msps);
 
   assert.deepEqual(identities.map((identity) => identity.mspId), ['AMSP']);
   assert.deepEqual(rejected.map((r) => r.index), [1, 2]);
@@ -56,7 +56,7 @@ test('skips a repeated identity before checking its signature again', async () =
   const { msps, counter } = counting(departments.msps);
   const once = signedBy(departments, 'peerA1');
 
-  const { identities, rejected } = signatureSetToValidIdentities([once, once, once], msps);
+  const { identities, rejected } = await signatureSetToValidIdentities([once, once, once], msps);
 
   assert.equal(identities.length, 1);
   assert.equal(counter.verifications, 1);
@@ -68,7 +68,7 @@ test('counts a repeated identity whose first signature was bad, as Fabric does',
   const departments = await testDepartments();
   const bad = signedBy(departments, 'peerA1', signLowS(departments.members.peerA2.privateKey, data));
 
-  const { identities } = signatureSetToValidIdentities([bad, signedBy(departments, 'peerA1')], departments.msps);
+  const { identities } = await signatureSetToValidIdentities([bad, signedBy(departments, 'peerA1')], departments.msps);
 
   assert.equal(identities.length, 1);
 });

@@ -23,34 +23,40 @@ export interface RejectedSignature {
  * are left out (and reported); a repeated identity is skipped before its signature is checked, so
  * that a flood of copies costs no verification.
  */
-export function signatureSetToValidIdentities(
+export async function signatureSetToValidIdentities(
   signatureSet: readonly SignedData[],
   msps: Pick<ChannelMsps, 'deserialize' | 'verify'>,
-): { identities: VerifiedIdentity[]; rejected: RejectedSignature[] } {
-  const seen = new Set<string>();
-  const identities: VerifiedIdentity[] = [];
+): Promise<{ identities: VerifiedIdentity[]; rejected: RejectedSignature[] }> {
   const rejected: RejectedSignature[] = [];
+  // Fabric walks the set in order and skips an identity already accepted; grouping by identity
+  // keeps exactly that outcome while different identities' signatures are checked concurrently.
+  const byIdentity = new Map<string, Array<{ index: number; identity: VerifiedIdentity; signed: SignedData }>>();
   signatureSet.forEach((signed, index) => {
-    let identity: VerifiedIdentity;
     try {
-      identity = msps.deserialize(signed.identity);
+      const identity = msps.deserialize(signed.identity);
+      const key = identityKey(identity);
+      byIdentity.set(key, [...(byIdentity.get(key) ?? []), { index, identity, signed }]);
     } catch (error) {
       rejected.push({ index, reason: (error as Error).message });
-      return;
     }
-    const key = identityKey(identity);
-    if (seen.has(key)) {
-      rejected.push({ index, reason: `${identity.mspId} identity ${identity.id} signed more than once; it counts once` });
-      return;
-    }
-    if (!msps.verify(identity, signed.data, signed.signature)) {
-      rejected.push({ index, reason: `the signature of ${identity.mspId} identity ${identity.id} does not verify` });
-      return;
-    }
-    seen.add(key);
-    identities.push(identity);
   });
-  return { identities, rejected };
+  const accepted: Array<{ index: number; identity: VerifiedIdentity }> = [];
+  await Promise.all([...byIdentity.values()].map(async (occurrences) => {
+    let acceptedOne = false;
+    for (const { index, identity, signed } of occurrences) {
+      if (acceptedOne) {
+        rejected.push({ index, reason: `${identity.mspId} identity ${identity.id} signed more than once; it counts once` });
+      } else if (await msps.verify(identity, signed.data, signed.signature)) {
+        accepted.push({ index, identity });
+        acceptedOne = true;
+      } else {
+        rejected.push({ index, reason: `the signature of ${identity.mspId} identity ${identity.id} does not verify` });
+      }
+    }
+  }));
+  accepted.sort((a, b) => a.index - b.index);
+  rejected.sort((a, b) => a.index - b.index);
+  return { identities: accepted.map((a) => a.identity), rejected };
 }
 
 /** The identities with repeats removed (first occurrence kept), so that no signer counts twice. */

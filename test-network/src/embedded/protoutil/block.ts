@@ -13,7 +13,7 @@ const metadataSlots = 5;
  * the envelopes, and the SIGNATURES and LAST_CONFIG metadata signed by the orderer
  * (`orderer/common/multichannel/blockwriter.go`). The TRANSACTIONS_FILTER is the committer's.
  */
-export function newSignedBlock(number: number, previousHash: Uint8Array, envelopes: readonly Uint8Array[], orderer: SigningIdentity, lastConfigIndex = 0): common.Block {
+export async function newSignedBlock(number: number, previousHash: Uint8Array, envelopes: readonly Uint8Array[], orderer: SigningIdentity, lastConfigIndex = 0): Promise<common.Block> {
   const header = new common.BlockHeader();
   header.setNumber(number);
   header.setPreviousHash(previousHash);
@@ -32,7 +32,7 @@ export function newSignedBlock(number: number, previousHash: Uint8Array, envelop
   const signatureHeader = newSignatureHeader(orderer).serializeBinary();
   const signature = new common.MetadataSignature();
   signature.setSignatureHeader(signatureHeader);
-  signature.setSignature(orderer.sign(Buffer.concat([signatureValue, signatureHeader, blockHeaderBytes({ number, previousHash, dataHash: header.getDataHash_asU8() })])));
+  signature.setSignature(await orderer.sign(Buffer.concat([signatureValue, signatureHeader, blockHeaderBytes({ number, previousHash, dataHash: header.getDataHash_asU8() })])));
   const signatures = new common.Metadata();
   signatures.setValue(signatureValue);
   signatures.setSignaturesList([signature]);
@@ -84,7 +84,7 @@ export function newSignatureHeader(signer: SigningIdentity): common.SignatureHea
  * Block 0: the channel's configuration as `configtxgen -outputBlock` writes it, a CONFIG
  * envelope holding a `common.ConfigEnvelope`, signed by the orderer.
  */
-export function newGenesisBlock(channelId: string, config: common.Config, orderer: SigningIdentity, timestamp = new Date()): common.Block {
+export async function newGenesisBlock(channelId: string, config: common.Config, orderer: SigningIdentity, timestamp = new Date()): Promise<common.Block> {
   const configEnvelope = new common.ConfigEnvelope();
   configEnvelope.setConfig(config);
 
@@ -106,9 +106,9 @@ export function newGenesisBlock(channelId: string, config: common.Config, ordere
   const payloadBytes = payload.serializeBinary();
   const envelope = new common.Envelope();
   envelope.setPayload(payloadBytes);
-  envelope.setSignature(orderer.sign(payloadBytes));
+  envelope.setSignature(await orderer.sign(payloadBytes));
 
-  const block = newSignedBlock(0, new Uint8Array(0), [envelope.serializeBinary()], orderer, 0);
+  const block = await newSignedBlock(0, new Uint8Array(0), [envelope.serializeBinary()], orderer, 0);
   setTransactionsFilter(block, new Uint8Array([0]));
   return block;
 }

@@ -1,6 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { msp } from '@hyperledger/fabric-protos';
-import { signLowS } from '../msp';
+import { signLowSAsync } from '@citytrust/network-config';
 
 /**
  * An identity that signs for the embedded ledger: a department's peer (endorsements) or the
@@ -9,8 +9,8 @@ import { signLowS } from '../msp';
 export interface SigningIdentity {
   readonly mspId: string;
   readonly serialized: Uint8Array;
-  /** ECDSA P-256 over SHA-256, DER, low-S as Fabric's verifiers require. */
-  sign(message: Uint8Array): Buffer;
+  /** ECDSA P-256 over SHA-256, DER, low-S as Fabric's verifiers require; computed on the thread pool. */
+  sign(message: Uint8Array): Promise<Buffer>;
 }
 
 export function newSigningIdentity(mspId: string, certificatePem: string, privateKeyPem: string): SigningIdentity {
@@ -18,7 +18,7 @@ export function newSigningIdentity(mspId: string, certificatePem: string, privat
   return {
     mspId,
     serialized: serializedIdentity(mspId, certificatePem),
-    sign: (message) => signLowS(key, message),
+    sign: (message) => signLowSAsync(key, message),
   };
 }
 

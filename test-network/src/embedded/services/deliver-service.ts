@@ -31,7 +31,7 @@ export function deliverService(channel: Channel, msps: ChannelMsps): UntypedServ
 }
 
 async function handleSeek(envelope: common.Envelope, form: Form, call: DeliverStream, channel: Channel, msps: ChannelMsps, signal: AbortSignal): Promise<void> {
-  const seek = parseSeek(envelope, channel, msps);
+  const seek = await parseSeek(envelope, channel, msps);
   if (typeof seek === 'number') return send(call, statusResponse(seek));
   const { info } = seek;
   const height = channel.height;
@@ -54,14 +54,14 @@ async function handleSeek(envelope: common.Envelope, form: Form, call: DeliverSt
   await send(call, statusResponse(common.Status.SUCCESS));
 }
 
-function parseSeek(envelope: common.Envelope, channel: Channel, msps: ChannelMsps): { info: orderer.SeekInfo } | number {
+async function parseSeek(envelope: common.Envelope, channel: Channel, msps: ChannelMsps): Promise<{ info: orderer.SeekInfo } | number> {
   try {
     const payloadBytes = envelope.getPayload_asU8();
     const payload = common.Payload.deserializeBinary(payloadBytes);
     const channelHeader = common.ChannelHeader.deserializeBinary(payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(0));
     const signatureHeader = common.SignatureHeader.deserializeBinary(payload.getHeader()?.getSignatureHeader_asU8() ?? new Uint8Array(0));
     if (channelHeader.getChannelId() !== channel.channelId) return common.Status.NOT_FOUND;
-    if (readerRefusal(msps, signatureHeader.getCreator_asU8(), payloadBytes, envelope.getSignature_asU8())) return common.Status.FORBIDDEN;
+    if (await readerRefusal(msps, signatureHeader.getCreator_asU8(), payloadBytes, envelope.getSignature_asU8())) return common.Status.FORBIDDEN;
     return { info: orderer.SeekInfo.deserializeBinary(payload.getData_asU8()) };
   } catch {
     return common.Status.BAD_REQUEST;

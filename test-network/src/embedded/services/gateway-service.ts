@@ -56,36 +56,37 @@ export function gatewayService(context: GatewayServiceContext): UntypedServiceIm
       const envelope = call.request.getPreparedTransaction();
       if (!envelope) return callback(grpcError(grpcStatus.INVALID_ARGUMENT, 'a prepared transaction is required') as never, null);
       if (envelope.getSignature_asU8().length === 0) return callback(grpcError(grpcStatus.INVALID_ARGUMENT, 'prepared transaction must be signed') as never, null);
-      const forbidden = writerRefusal(msps, envelope);
-      if (forbidden) {
-        return callback(grpcError(grpcStatus.ABORTED, `received unsuccessful response from orderer: status=FORBIDDEN, info=${forbidden}`, [{ address, mspId: 'OrdererMSP', message: forbidden }]) as never, null);
-      }
-      try {
-        channel.order(envelope.serializeBinary());
-        callback(null, new gateway.SubmitResponse());
-      } catch (error) {
-        const [status, code] = error instanceof EnvelopeTooLargeError ? ['BAD_REQUEST', grpcStatus.ABORTED] : ['SERVICE_UNAVAILABLE', grpcStatus.UNAVAILABLE];
-        const info = error instanceof Error ? error.message : String(error);
-        if (!(error instanceof EnvelopeTooLargeError || error instanceof ChannelUnavailableError)) return fail(callback, error);
+      const ordererRefusal = (code: grpcStatus, status: string, info: string) =>
         callback(grpcError(code, `received unsuccessful response from orderer: status=${status}, info=${info}`, [{ address, mspId: 'OrdererMSP', message: info }]) as never, null);
-      }
+      writerRefusal(msps, envelope).then((forbidden) => {
+        if (forbidden) return ordererRefusal(grpcStatus.ABORTED, 'FORBIDDEN', forbidden);
+        try {
+          channel.order(envelope.serializeBinary());
+          callback(null, new gateway.SubmitResponse());
+        } catch (error) {
+          const info = error instanceof Error ? error.message : String(error);
+          if (error instanceof EnvelopeTooLargeError) ordererRefusal(grpcStatus.ABORTED, 'BAD_REQUEST', info);
+          else if (error instanceof ChannelUnavailableError) ordererRefusal(grpcStatus.UNAVAILABLE, 'SERVICE_UNAVAILABLE', info);
+          else fail(callback, error);
+        }
+      }, (error: unknown) => fail(callback, error));
     },
 
     commitStatus(call: ServerUnaryCall<gateway.SignedCommitStatusRequest, gateway.CommitStatusResponse>, callback: sendUnaryData<gateway.CommitStatusResponse>) {
       const requestBytes = call.request.getRequest_asU8();
       if (requestBytes.length === 0) return callback(grpcError(grpcStatus.INVALID_ARGUMENT, 'a commit status request is required') as never, null);
       const request = gateway.CommitStatusRequest.deserializeBinary(requestBytes);
-      const refusal = readerRefusal(msps, request.getIdentity_asU8(), requestBytes, call.request.getSignature_asU8());
-      if (refusal) return callback(grpcError(grpcStatus.PERMISSION_DENIED, refusal) as never, null);
-      if (request.getChannelId() !== channel.channelId) return callback(grpcError(grpcStatus.NOT_FOUND, `channel ${request.getChannelId()} not found`) as never, null);
       const cancelled = new AbortController();
       call.on('cancelled', () => cancelled.abort());
-      channel.commitStatus(request.getTransactionId(), cancelled.signal).then((record) => {
+      readerRefusal(msps, request.getIdentity_asU8(), requestBytes, call.request.getSignature_asU8()).then(async (refusal) => {
+        if (refusal) return callback(grpcError(grpcStatus.PERMISSION_DENIED, refusal) as never, null);
+        if (request.getChannelId() !== channel.channelId) return callback(grpcError(grpcStatus.NOT_FOUND, `channel ${request.getChannelId()} not found`) as never, null);
+        const record = await channel.commitStatus(request.getTransactionId(), cancelled.signal);
         const response = new gateway.CommitStatusResponse();
         response.setResult(record.validationCode as never);
         response.setBlockNumber(record.blockNum);
         callback(null, response);
-      }, (error: unknown) => {
+      }).catch((error: unknown) => {
         if (!cancelled.signal.aborted) fail(callback, error);
       });
     },
@@ -104,7 +105,7 @@ async function streamChaincodeEvents(call: ServerWritableStream<gateway.SignedCh
   const refuse = (code: grpcStatus, message: string): void => endStream(call, code, message);
   if (requestBytes.length === 0) return refuse(grpcStatus.INVALID_ARGUMENT, 'a chaincode events request is required');
   const request = gateway.ChaincodeEventsRequest.deserializeBinary(requestBytes);
-  const refusal = readerRefusal(msps, request.getIdentity_asU8(), requestBytes, call.request.getSignature_asU8());
+  const refusal = await readerRefusal(msps, request.getIdentity_asU8(), requestBytes, call.request.getSignature_asU8());
   if (refusal) return refuse(grpcStatus.PERMISSION_DENIED, refusal);
   if (request.getChannelId() !== channel.channelId) return refuse(grpcStatus.NOT_FOUND, `channel ${request.getChannelId()} not found`);
 

@@ -6,14 +6,14 @@ import type { ChannelMsps, VerifiedIdentity } from '../msp';
  * ChaincodeEvents, Deliver): the identity is a member of a channel organisation and its signature
  * over the request verifies. Returns why not, or undefined when it passes.
  */
-export function readerRefusal(msps: ChannelMsps, identity: Uint8Array, data: Uint8Array, signature: Uint8Array): string | undefined {
+export async function readerRefusal(msps: ChannelMsps, identity: Uint8Array, data: Uint8Array, signature: Uint8Array): Promise<string | undefined> {
   let verified: VerifiedIdentity;
   try {
     verified = msps.deserialize(identity);
   } catch (error) {
     return `the requester is not a member of the channel: ${error instanceof Error ? error.message : String(error)}`;
   }
-  return msps.verify(verified, data, signature) ? undefined : 'the request\'s signature does not verify against its identity';
+  return (await msps.verify(verified, data, signature)) ? undefined : 'the request\'s signature does not verify against its identity';
 }
 
 /**
@@ -21,7 +21,7 @@ export function readerRefusal(msps: ChannelMsps, identity: Uint8Array, data: Uin
  * (`orderer/common/msgprocessor` SigFilter): the creator is a client or admin of a channel
  * organisation and signed the payload. Returns why not, or undefined when it passes.
  */
-export function writerRefusal(msps: ChannelMsps, envelope: common.Envelope): string | undefined {
+export async function writerRefusal(msps: ChannelMsps, envelope: common.Envelope): Promise<string | undefined> {
   let creator: Uint8Array;
   try {
     const header = common.Payload.deserializeBinary(envelope.getPayload_asU8()).getHeader();
@@ -36,5 +36,5 @@ export function writerRefusal(msps: ChannelMsps, envelope: common.Envelope): str
     return `implicit policy evaluation failed: the creator is not a member of the channel: ${error instanceof Error ? error.message : String(error)}`;
   }
   if (!identity.roles.has('client') && !identity.roles.has('admin')) return `the creator (${identity.mspId}) is neither a client nor an admin: the channel's Writers policy is not satisfied`;
-  return msps.verify(identity, envelope.getPayload_asU8(), envelope.getSignature_asU8()) ? undefined : 'the transaction\'s signature does not verify against its creator';
+  return (await msps.verify(identity, envelope.getPayload_asU8(), envelope.getSignature_asU8())) ? undefined : 'the transaction\'s signature does not verify against its creator';
 }

@@ -9,6 +9,7 @@ import {
   encodeBlockNumber,
   encodeKeyModification,
   encodeSavepoint,
+  encodeTransactionRecord,
   encodeVersionedValue,
   historyKey,
   stateKey,
@@ -35,18 +36,23 @@ const EMPTY = new Uint8Array();
 
 /**
  * Stages everything committing one block changes in LevelDB: its block-number and header-hash
- * index entries, every transaction id with its validation code, the writes of its valid
+ * index entries, each transaction id not yet indexed (`indexedTxIds`, looked up by the caller)
+ * with its validation code, the writes of its valid
  * transactions to state (with their height as version) and history, and the savepoint. Writing
  * them as one batch is what makes a block all-or-nothing in LevelDB, and re-staging a block
  * already applied writes the same bytes again, which is what lets recovery replay blindly.
  */
-export function stageBlockCommit(batch: WriteBatch, block: PlacedBlock): void {
+export function stageBlockCommit(batch: WriteBatch, block: PlacedBlock, indexedTxIds: ReadonlySet<string>): void {
+  const indexed = new Set(indexedTxIds);
   const { blockNum, blockHash, location, end } = block;
   batch.put(blockNumberKey(blockNum), encodeBlockLocation(location));
   batch.put(blockHashKey(blockHash), encodeBlockNumber(blockNum));
   for (const transaction of block.transactions) {
     const height = { blockNum, txNum: transaction.txNum };
-    if (transaction.txId !== '') batch.put(txIdKey(transaction.txId, height), Buffer.of(transaction.validationCode));
+    if (transaction.txId !== '' && !indexed.has(transaction.txId)) {
+      batch.put(txIdKey(transaction.txId), encodeTransactionRecord(height, transaction.validationCode));
+      indexed.add(transaction.txId);
+    }
     if (transaction.validationCode !== peer.TxValidationCode.VALID) continue;
     for (const { namespace, key, value } of transaction.writes) {
       if (value === undefined) batch.del(stateKey(namespace, key));

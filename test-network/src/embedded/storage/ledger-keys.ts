@@ -11,7 +11,7 @@ const STATE = 0x73; // 's' ns 0x00 key                            -> version ‖
 const HISTORY = 0x68; // 'h' ns 0x00 len(key) key blockNum txNum    -> KeyModification
 const BLOCK_NUMBER = 0x6e; // 'n' blockNum                          -> BlockLocation
 const BLOCK_HASH = 0x62; // 'b' header hash                         -> blockNum
-const TX_ID = 0x74; // 't' len(txId) txId blockNum txNum             -> validation code
+const TX_ID = 0x74; // 't' txId                                     -> blockNum txNum validation code
 /** 's' ns 0x01 sorts after every 's' ns 0x00 key: the end of a namespace. */
 const NAMESPACE_END = 0x01;
 const HEIGHT_BYTES = 16;
@@ -179,35 +179,24 @@ export function decodeBlockNumber(bytes: Buffer): number {
   return readUint64(bytes, 0);
 }
 
-function txIdPrefix(txId: string): Buffer {
-  const id = Buffer.from(txId, 'utf8');
-  const prefix = Buffer.allocUnsafe(5 + id.length);
-  prefix[0] = TX_ID;
-  prefix.writeUInt32BE(id.length, 1);
-  id.copy(prefix, 5);
-  return prefix;
+/**
+ * The first occurrence of a transaction id, as Fabric answers a lookup: a later duplicate (marked
+ * DUPLICATE_TXID) is in its block's filter but not in this index. One exact key per id makes the
+ * lookup a single get, which the endorser and the committer do for every transaction.
+ */
+export function txIdKey(txId: string): Buffer {
+  return Buffer.concat([Buffer.of(TX_ID), Buffer.from(txId, 'utf8')]);
 }
 
-/**
- * The height is part of the key, as in Fabric: a duplicate tx id (marked DUPLICATE_TXID) gets its
- * own entry, and a lookup answers with the first occurrence, the one that may be valid.
- */
-export function txIdKey(txId: string, height: Height): Buffer {
-  const prefix = txIdPrefix(txId);
-  const bytes = Buffer.allocUnsafe(prefix.length + HEIGHT_BYTES);
-  prefix.copy(bytes);
-  writeHeight(bytes, prefix.length, height);
+export function encodeTransactionRecord(height: Height, validationCode: number): Buffer {
+  const bytes = Buffer.allocUnsafe(HEIGHT_BYTES + 1);
+  writeHeight(bytes, 0, height);
+  bytes[HEIGHT_BYTES] = validationCode;
   return bytes;
 }
 
-export function txIdRange(txId: string): { gte: Buffer; lte: Buffer } {
-  const gte = txIdPrefix(txId);
-  return { gte, lte: Buffer.concat([gte, Buffer.alloc(HEIGHT_BYTES, 0xff)]) };
-}
-
-/** The height at the end of a tx-id index key. */
-export function txIdKeyHeight(dbKey: Buffer): Height {
-  return readHeight(dbKey, dbKey.length - HEIGHT_BYTES);
+export function decodeTransactionRecord(bytes: Buffer): Height & { validationCode: number } {
+  return { ...readHeight(bytes, 0), validationCode: bytes[HEIGHT_BYTES]! };
 }
 
 // --- numbers -------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
 import { ClassicLevel } from 'classic-level';
-import type { KeyModification, StateReader, VersionedKeyValue, VersionedValue } from '../ledger-state';
+import type { Height, KeyModification, StateReader, VersionedKeyValue, VersionedValue } from '../ledger-state';
 import { BlockFileReader, BlockFileWriter, blockFilePath } from './block-file';
 import { stageBlockCommit } from './block-commit';
 import { blockTransactions } from './block-writes';
@@ -19,10 +19,10 @@ import {
   stateKey,
   stateKeyName,
   stateRange,
-  txIdKeyHeight,
-  txIdRange,
+  decodeTransactionRecord,
+  txIdKey,
 } from './ledger-keys';
-import { recoverLedger, type LedgerDb } from './recovery';
+import { committedAmong, recoverLedger, type LedgerDb } from './recovery';
 
 /** Where a transaction id was committed and whether it was valid: what CommitStatus answers. */
 export interface TransactionRecord {
@@ -57,6 +57,10 @@ export interface LedgerStore extends StateReader {
   blockNumberByHash(blockHash: Uint8Array): Promise<number | undefined>;
   /** The first committed transaction with this id (a later duplicate is DUPLICATE_TXID), if any. */
   transaction(txId: string): Promise<TransactionRecord | undefined>;
+  /** Which of these transaction ids are committed, in one lookup (the committer asks per block). */
+  committedTxIds(txIds: readonly string[]): Promise<Set<string>>;
+  /** The committed versions of many keys in one lookup, in the order asked (undefined: absent). */
+  versions(keys: ReadonlyArray<{ readonly namespace: string; readonly key: string }>): Promise<Array<Height | undefined>>;
   /** Waits for commits under way, then releases the files and the database. */
   close(): Promise<void>;
 }
@@ -139,7 +143,8 @@ class LevelLedgerStore implements LedgerStore {
     }
     try {
       const batch = this.db.batch();
-      stageBlockCommit(batch, { blockNum, blockHash, location: placed.location, end: placed.end, transactions });
+      const indexed = await this.committedTxIds(transactions.map((t) => t.txId).filter((id) => id !== ''));
+      stageBlockCommit(batch, { blockNum, blockHash, location: placed.location, end: placed.end, transactions }, indexed);
       await batch.write({ sync: true });
     } catch (error) {
       this.failure = error as Error;
@@ -196,10 +201,18 @@ class LevelLedgerStore implements LedgerStore {
   }
 
   async transaction(txId: string): Promise<TransactionRecord | undefined> {
-    const [entry] = await this.db.iterator({ ...txIdRange(txId), limit: 1 }).all();
-    if (entry === undefined) return undefined;
-    const [dbKey, code] = entry;
-    return { ...txIdKeyHeight(dbKey), validationCode: code[0]! };
+    const bytes = await this.db.get(txIdKey(txId));
+    return bytes === undefined ? undefined : decodeTransactionRecord(bytes);
+  }
+
+  async committedTxIds(txIds: readonly string[]): Promise<Set<string>> {
+    return committedAmong(this.db, txIds);
+  }
+
+  async versions(keys: ReadonlyArray<{ readonly namespace: string; readonly key: string }>): Promise<Array<Height | undefined>> {
+    if (keys.length === 0) return [];
+    const values = await this.db.getMany(keys.map(({ namespace, key }) => stateKey(namespace, key)));
+    return values.map((bytes) => (bytes === undefined ? undefined : decodeVersionedValue(bytes).version));
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@ import { encodeVarint } from './varint';
 import { stageBlockCommit } from './block-commit';
 import { blockTransactions, type BlockTransaction } from './block-writes';
 import { chainLinkProblem, headerHashOf } from './chain-links';
-import { SAVEPOINT_KEY, blockNumberKey, decodeBlockLocation, decodeSavepoint, type Savepoint } from './ledger-keys';
+import { SAVEPOINT_KEY, blockNumberKey, decodeBlockLocation, decodeSavepoint, txIdKey, type Savepoint } from './ledger-keys';
 
 export type LedgerDb = ClassicLevel<Buffer, Buffer>;
 
@@ -134,7 +134,8 @@ async function replayRecord(db: LedgerDb, file: string, record: BlockRecord, pre
   }
   const blockHash = headerHashOf(block);
   const batch = db.batch();
-  stageBlockCommit(batch, { blockNum, blockHash, location: record.location, end: record.end, transactions });
+  const indexed = await committedAmong(db, transactions.map((t) => t.txId).filter((id) => id !== ''));
+  stageBlockCommit(batch, { blockNum, blockHash, location: record.location, end: record.end, transactions }, indexed);
   // No sync: the block is durable in its file and replaying it again after a crash is harmless.
   await batch.write();
   return { blockNum, blockHash, fileNum: record.location.fileNum, end: record.end };
@@ -158,4 +159,11 @@ async function readFrom(file: string, offset: number): Promise<Buffer> {
   } finally {
     await handle.close();
   }
+}
+
+/** Which of `txIds` the transaction index already holds: one getMany for a whole block. */
+export async function committedAmong(db: LedgerDb, txIds: readonly string[]): Promise<Set<string>> {
+  if (txIds.length === 0) return new Set();
+  const found = await db.getMany(txIds.map(txIdKey));
+  return new Set(txIds.filter((_, i) => found[i] !== undefined));
 }

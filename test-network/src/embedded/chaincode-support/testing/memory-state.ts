@@ -37,6 +37,11 @@ export class MemoryState implements StateReader {
     return this.values.get(namespace)?.get(key);
   }
 
+  /** The committer's bulk lookup of versions, as the ledger store answers it. */
+  async versions(keys: ReadonlyArray<{ readonly namespace: string; readonly key: string }>): Promise<Array<Height | undefined>> {
+    return keys.map(({ namespace, key }) => this.values.get(namespace)?.get(key)?.version);
+  }
+
   async *range(namespace: string, startKey: string, endKey: string): AsyncIterable<VersionedKeyValue> {
     const namespaceValues = this.namespace(namespace);
     const keys = [...namespaceValues.keys()]

@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadNetworkDescription, type NetworkDescription } from '@citytrust/network-config';
+import { downEmbeddedNetwork, embeddedProcesses, upEmbeddedNetwork, type NetworkUp } from '../network/embedded-network';
+import { readProcessRecord } from '../network/managed-process';
+import type { WatchedProcess } from './process-memory';
+
+/**
+ * The benchmark's network: a temporary CITYTRUST_HOME and a description on free ports, so it
+ * never meets a network already up. `down` is safe at any moment, also while `start` is still
+ * under way (from a Ctrl-C handler): it stops whatever has a run record by then.
+ */
+export interface BenchNetwork {
+  /** The temporary CITYTRUST_HOME: identities, ledger data, logs, run records. */
+  readonly home: string;
+  readonly description: NetworkDescription;
+  /** Brings the network up exactly as `citytrust up` does and times it. */
+  start(): Promise<StartedNetwork>;
+  /**
+   * Stops the processes (ledger first, as `citytrust down`) and removes the home unless asked to
+   * keep it. Later calls share the first.
+   */
+  down(): Promise<void>;
+}
+
+export interface StartedNetwork {
+  readonly up: NetworkUp;
+  /** From calling `upEmbeddedNetwork` until its first transaction committed: "up to ready". */
+  readonly upToReadyMs: number;
+  /** How long each step of `up` took, in order. */
+  readonly steps: ReadonlyArray<{ readonly step: string; readonly ms: number }>;
+  /** The ledger and chaincode processes, by the pids in their run records. */
+  readonly processes: readonly WatchedProcess[];
+}
+
+export interface BenchNetworkOptions {
+  /** Extra NODE_OPTIONS for the ledger and chaincode processes, e.g. `--require <profiler>`. */
+  readonly nodeOptions?: string;
+  /** Extra environment variables for the ledger and chaincode processes. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Keep the home after `down`, e.g. to read the processes' logs. */
+  readonly keepHome?: boolean;
+}
+
+/**
+ * Prepares the network: the packaged description (or the one named by CITYTRUST_NETWORK) with the
+ * ledger and chaincode ports moved to free ones, written into the new home. `start` names that
+ * file by CITYTRUST_NETWORK for the ledger process, which reads its description from there.
+ */
+export async function prepareBenchNetwork(options: BenchNetworkOptions = {}): Promise<BenchNetwork> {
+  const ledgerPort = await freePort();
+  let chaincodePort = await freePort();
+  while (chaincodePort === ledgerPort) chaincodePort = await freePort();
+  const packaged = loadNetworkDescription();
+  const description: NetworkDescription = {
+    ...packaged,
+    embedded: { ...packaged.embedded, port: ledgerPort },
+    chaincode: { ...packaged.chaincode, serverPort: chaincodePort },
+  };
+  const home = mkdtempSync(join(tmpdir(), 'citytrust-ledger-bench-'));
+  const descriptionPath = join(home, 'network.json');
+  writeFileSync(descriptionPath, `${JSON.stringify(description, null, 2)}\n`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    home,
+    description,
+    start: async () => {
+      const steps: Array<{ step: string; ms: number }> = [];
+      return withEnvironment({ ...options.env, CITYTRUST_NETWORK: descriptionPath, ...nodeOptionsEnv(options.nodeOptions) }, async () => {
+        const started = performance.now();
+        const up = await upEmbeddedNetwork({
+          home,
+          description,
+          onStep: (step) => {
+            const stepStarted = performance.now();
+            return { done: () => void steps.push({ step, ms: performance.now() - stepStarted }) };
+          },
+        });
+        return { up, upToReadyMs: performance.now() - started, steps, processes: runningProcesses(home) };
+      });
+    },
+    down: () => (stopping ??= downEmbeddedNetwork(home).then(() => {
+      if (!options.keepHome) rmSync(home, { recursive: true, force: true });
+    })),
+  };
+}
+
+function runningProcesses(home: string): WatchedProcess[] {
+  return embeddedProcesses.map((name) => {
+    const record = readProcessRecord(home, name);
+    if (!record) throw new Error(`no run record for the ${name} under ${join(home, 'run')} after up; the network did not start as citytrust up starts it`);
+    return { name, pid: record.pid };
+  });
+}
+
+function nodeOptionsEnv(extra: string | undefined): Record<string, string> {
+  if (extra === undefined) return {};
+  return { NODE_OPTIONS: [process.env.NODE_OPTIONS, extra].filter(Boolean).join(' ') };
+}
+
+/**
+ * Runs `action` with variables set in this process's environment, which `upEmbeddedNetwork`
+ * hands to the processes it spawns, and puts the environment back afterwards.
+ */
+async function withEnvironment<T>(variables: Record<string, string>, action: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, variables);
+  try {
+    return await action();
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/** A port the operating system calls free now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
