@@ -2,6 +2,7 @@
 import { createServer } from 'node:net';
 import type { Contract } from 'fabric-contract-api';
 import { Shim, type ChaincodeServerOpts } from 'fabric-shim';
+import { widenFlowControlWindows } from '@citytrust/shared';
 import { chaincodeFromContracts } from './chaincode-from-contracts';
 import { chaincodePackage } from './chaincode-info';
 import { contracts } from './contracts';
@@ -86,6 +87,8 @@ export async function startChaincodeServer(options: ChaincodeServerOptions): Pro
     grpcServer.forceShutdown();
     throw startError(address, error);
   }
+  // All of a peer's transactions share one stream, each TRANSACTION carrying a signed proposal.
+  widenFlowControlWindows(grpcServer);
   return {
     address,
     close: async () => grpcServer.forceShutdown(),
@@ -100,10 +103,15 @@ function shimServerOptions(ccid: string, address: string, tls: ChaincodeServerTl
 
 /** The part of the shim's ChaincodeServer we need but it does not expose: its gRPC server, to stop it. */
 interface ShimServerInternals {
-  readonly _server?: { forceShutdown(): void };
+  readonly _server?: GrpcServerInternals;
 }
 
-function grpcServerOf(server: object): { forceShutdown(): void } {
+/** grpc-js's Server as far as we need it: stopping it. */
+interface GrpcServerInternals {
+  forceShutdown(): void;
+}
+
+function grpcServerOf(server: object): GrpcServerInternals {
   const grpcServer = (server as ShimServerInternals)._server;
   if (typeof grpcServer?.forceShutdown !== 'function') {
     throw new Error('fabric-shim\'s ChaincodeServer no longer keeps its gRPC server in _server; update startChaincodeServer for this fabric-shim version');

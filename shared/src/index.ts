@@ -2,3 +2,4 @@ export * from './canonical-json';
 export * from './departments';
 export * from './crypto';
 export * from './citytrust-home';
+export * from './grpc-flow-control';

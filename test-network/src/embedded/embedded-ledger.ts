@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { widenFlowControlWindows } from '@citytrust/shared';
 import { channelConfig, generateNetworkCrypto, parsePolicyDsl, type NetworkCrypto, type NetworkDescription } from '@citytrust/network-config';
 import { GatewayService } from '@hyperledger/fabric-protos/lib/gateway/gateway_grpc_pb';
 import { DeliverService } from '@hyperledger/fabric-protos/lib/peer/events_grpc_pb';
@@ -94,6 +95,8 @@ export async function startEmbeddedLedger(options: EmbeddedLedgerOptions): Promi
     const tls = crypto.departments[0]!.peer.tls;
     const credentials = ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(tls.certificatePem), private_key: Buffer.from(tls.privateKeyPem) }], false);
     await new Promise<void>((resolve, reject) => server.bindAsync(address, credentials, (error) => (error ? reject(new PortInUseError(`cannot listen on ${address}: ${error.message}`)) : resolve())));
+    // Many clients' proposals and transactions arrive at once on each connection.
+    widenFlowControlWindows(server);
     log('ledger ready', { address, channel: description.channel, height: channel.height });
 
     return {
