@@ -1,34 +1,33 @@
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { loadNetworkDescription, type NetworkDescription } from '../network-description';
+import { loadNetworkDescription, parseNetworkDescription, type NetworkDescription } from '../network-description';
+import { freePorts } from './free-ports';
+
+export { freePort, freePorts } from './free-ports';
 
 /**
- * The default network description with every port replaced by a free loopback port, written to
- * `dir/network.json`, so that a test's network can run beside a developer's and another test's.
- * Point `CITYTRUST_NETWORK` at the returned path for child processes.
+ * The description with every port replaced by a distinct free loopback port, so that a test's or
+ * a benchmark's network runs beside a developer's and another test's.
  */
-export async function writeTestNetworkDescription(dir: string): Promise<{ path: string; description: NetworkDescription }> {
-  const base = loadNetworkDescription(undefined, {});
-  const description: NetworkDescription = {
-    ...base,
-    departments: await Promise.all(base.departments.map(async (d) => ({ ...d, peerPort: await freePort() }))),
-    orderer: { ...base.orderer, port: await freePort() },
-    chaincode: { ...base.chaincode, serverPort: await freePort() },
-    embedded: { ...base.embedded, port: await freePort() },
-  };
+export async function onFreePorts(description: NetworkDescription): Promise<NetworkDescription> {
+  const [embedded, chaincode, orderer, ...peers] = await freePorts(3 + description.departments.length);
+  return parseNetworkDescription({
+    ...description,
+    departments: description.departments.map((department, i) => ({ ...department, peerPort: peers[i]! })),
+    // Orderer node i listens on port + 100·i: a port from the kernel's ephemeral range leaves room.
+    orderer: { ...description.orderer, port: orderer! },
+    chaincode: { ...description.chaincode, serverPort: chaincode! },
+    embedded: { ...description.embedded, port: embedded! },
+  }, 'a test network on free ports');
+}
+
+/**
+ * {@link onFreePorts} of `base` (default: the packaged description), written to `dir/network.json`.
+ * Point `CITYTRUST_NETWORK` at the returned path for the network's processes.
+ */
+export async function writeTestNetworkDescription(dir: string, base: NetworkDescription = loadNetworkDescription(undefined, {})): Promise<{ path: string; description: NetworkDescription }> {
+  const description = await onFreePorts(base);
   const path = join(dir, 'network.json');
   writeFileSync(path, `${JSON.stringify(description, null, 2)}\n`);
   return { path, description };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }

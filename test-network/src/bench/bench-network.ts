@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadNetworkDescription, type NetworkDescription } from '@citytrust/network-config';
+import { writeTestNetworkDescription } from '@citytrust/network-config/dist/testing/test-network-description';
 import { downEmbeddedNetwork, embeddedProcesses, upEmbeddedNetwork, type NetworkUp } from '../network/embedded-network';
 import { readProcessRecord } from '../network/managed-process';
 import type { WatchedProcess } from './process-memory';
@@ -51,18 +51,8 @@ export interface BenchNetworkOptions {
  * file by CITYTRUST_NETWORK for the ledger process, which reads its description from there.
  */
 export async function prepareBenchNetwork(options: BenchNetworkOptions = {}): Promise<BenchNetwork> {
-  const ledgerPort = await freePort();
-  let chaincodePort = await freePort();
-  while (chaincodePort === ledgerPort) chaincodePort = await freePort();
-  const packaged = loadNetworkDescription();
-  const description: NetworkDescription = {
-    ...packaged,
-    embedded: { ...packaged.embedded, port: ledgerPort },
-    chaincode: { ...packaged.chaincode, serverPort: chaincodePort },
-  };
   const home = mkdtempSync(join(tmpdir(), 'citytrust-ledger-bench-'));
-  const descriptionPath = join(home, 'network.json');
-  writeFileSync(descriptionPath, `${JSON.stringify(description, null, 2)}\n`);
+  const { path: descriptionPath, description } = await writeTestNetworkDescription(home, loadNetworkDescription());
 
   let stopping: Promise<void> | undefined;
   return {
@@ -117,16 +107,4 @@ async function withEnvironment<T>(variables: Record<string, string>, action: () 
       else process.env[name] = value;
     }
   }
-}
-
-/** A port the operating system calls free now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadNetworkDescription, openLedgerClient, parseNetworkDescription, type LedgerClient, type NetworkCrypto, type NetworkDescription } from '@citytrust/network-config';
+import { loadNetworkDescription, openLedgerClient, type LedgerClient, type NetworkCrypto, type NetworkDescription } from '@citytrust/network-config';
 import type { Contract, Network } from '@hyperledger/fabric-gateway';
 import { conformanceBackend, type RunningBackend } from './conformance-backend';
-import { freePorts } from './free-ports';
+import { onFreePorts } from '@citytrust/network-config/dist/testing/test-network-description';
 
 /**
  * One test file's network: its own temporary CITYTRUST_HOME, a copy of the network description
@@ -94,17 +94,4 @@ function conformanceNetwork(backend: string, home: string, description: NetworkD
       }
     },
   };
-}
-
-/** The packaged description with every port replaced by a free one. */
-async function onFreePorts(description: NetworkDescription): Promise<NetworkDescription> {
-  const [embedded, chaincode, orderer, ...peers] = await freePorts(3 + description.departments.length);
-  return parseNetworkDescription({
-    ...description,
-    departments: description.departments.map((department, i) => ({ ...department, peerPort: peers[i]! })),
-    // Orderer node i listens on port + 100·i: a port from the kernel's ephemeral range leaves room.
-    orderer: { ...description.orderer, port: orderer! },
-    chaincode: { ...description.chaincode, serverPort: chaincode! },
-    embedded: { ...description.embedded, port: embedded! },
-  }, 'conformance network');
 }

@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import { chaincodePackageId, type NetworkDescription } from '@citytrust/network-config';
 import { downEmbeddedNetwork, upEmbeddedNetwork } from '../network/embedded-network';
-import { isAlive, readProcessRecord, sleep, spawnManaged, stopManaged, type ProcessRecord } from '../network/managed-process';
+import { isAlive, portAccepts, readProcessRecord, sleep, spawnManaged, stopManaged, type ProcessRecord } from '../network/managed-process';
 import type { ConformanceBackend, RunningBackend } from './conformance-backend';
 
 /**
@@ -73,15 +72,4 @@ async function waitUntilListening(record: ProcessRecord, description: NetworkDes
     if (Date.now() > deadline) throw new Error(`the chaincode server did not listen on ${record.endpoint} within 30 s; see ${record.log}`);
     await sleep(50);
   }
-}
-
-function portAccepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tcpConnect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }

@@ -1,8 +1,7 @@
-import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
 import { chaincodePackageId, generateNetworkCrypto, openLedgerClient, type LedgerClient, type NetworkCrypto, type NetworkDescription } from '@citytrust/network-config';
-import { isAlive, logTail, readProcessRecord, sleep, spawnManaged, stopManaged, type ProcessRecord } from './managed-process';
+import { isAlive, logTail, portAccepts, readProcessRecord, sleep, spawnManaged, stopManaged, type ProcessRecord } from './managed-process';
 
 /**
  * Glibc makes a malloc arena per thread, and the thread pool signs and verifies: two arenas took
@@ -187,19 +186,4 @@ async function waitFor<T>(record: ProcessRecord, deadline: number, ready: () => 
     }
     await sleep(100);
   }
-}
-
-function portAccepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = tcpConnect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.setTimeout(1_000, () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
 }

@@ -4,13 +4,13 @@ import { Context, Contract } from 'fabric-contract-api';
 import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import type { ChaincodeConnection, SimulationResult } from './chaincode-connection';
 import { connectChaincodeServer } from './connect-chaincode-server';
 import { ChaincodeStreamClosedError, ChaincodeTimeoutError, ChaincodeUnreachableError } from './errors';
 import { MemoryState } from './testing/memory-state';
 import { plainReadWriteSet } from './testing/read-write-set';
+import { freePort } from '@citytrust/network-config/dist/testing/free-ports';
 
 // The shim logs every transaction at INFO to the console; the tests read outcomes, not logs.
 process.env.CORE_CHAINCODE_LOGGING_LEVEL = 'CRITICAL';
@@ -168,13 +168,6 @@ async function startChaincodeServer(port: number): Promise<ChaincodeServerHandle
   return { kill: () => (server as unknown as { _server: grpc.Server })._server.forceShutdown() };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Harness {
   readonly connection: ChaincodeConnection;
