@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { GatewayDatabase, RunningGateway, UserStore } from '@citytrust/gateway';
+import type { GatewayDatabase, Ledger, RunningGateway, UserStore } from '@citytrust/gateway';
 import type { Command } from '../command';
 import { newProgress } from '../progress';
 import { isProcessAlive, readStackState, removeStackState, writeStackState, type ComponentState } from '../stack-state';
@@ -41,16 +41,18 @@ export const startCommand: Command = {
     const logs = join(config.home, 'logs');
     mkdirSync(logs, { recursive: true });
     console.log(`CityTrust: starting the stack (state in ${config.home})`);
-    console.log(`Ledger back-end: ${backend} (one Node process that is the channel's peers and orderer; \`--ledger fabric\` runs real Fabric)`);
+    console.log(`Ledger back-end: ${backend} (one Node process that is the channel's peers and orderer, speaking Fabric's protocols)`);
     const progress = newProgress(5);
     const components: ComponentState[] = [];
     let database: GatewayDatabase | undefined;
     let gateway: RunningGateway | undefined;
+    let ledger: Ledger | undefined;
     let ownsNetwork = false;
     let ledgerAddress = '';
 
     const stop = async () => {
       await gateway?.close();
+      await ledger?.close();
       await database?.close();
       if (database?.embedded?.attached) await database.embedded.stop();
       if (ownsNetwork) await downEmbeddedNetwork(config.home);
@@ -78,7 +80,7 @@ export const startCommand: Command = {
 
       const gatewayStep = progress.step('Gateway');
       const ledgerClient = openLedgerClient({ description, crypto: loadNetworkCrypto(description, join(config.home, 'crypto')) });
-      const ledger = fabricLedger({ client: ledgerClient, channel: description.channel, chaincode: description.chaincode.name, healthDepartment: description.departments[0]!.mspId });
+      ledger = fabricLedger({ client: ledgerClient, channel: description.channel, chaincode: description.chaincode.name, healthDepartment: description.departments[0]!.mspId });
       const services = gatewayServices(config, database.database, ledger);
       await bootstrapAdminFromEnvironment(services.users);
       gateway = await listen(services, { level: config.logLevel, stream: createWriteStream(join(logs, 'gateway.log'), { flags: 'a' }) });

@@ -11,11 +11,24 @@ export interface FabricLedgerOptions {
   readonly chaincode: string;
   /** Department whose client identity answers health checks. */
   readonly healthDepartment: string;
-  /** How many times a transaction invalidated by an MVCC read conflict is endorsed again (default 3). */
+  /**
+   * How many times a transaction invalidated by an MVCC read conflict is endorsed again
+   * (default 3). Each failed attempt was overtaken by another writer's commit, so with `n`
+   * retries up to `n + 1` concurrent writers of one key all commit.
+   */
   readonly mvccRetries?: number;
+  /**
+   * How long a health check waits for the ledger (default 5000 ms). A refused connection fails
+   * at once, but a ledger that accepts connections and never answers would otherwise hold
+   * `/healthz` for the client's full 30 s call deadline.
+   */
+  readonly healthTimeoutMs?: number;
 }
 
-/** 409: the ledger refused the transaction (chaincode error or invalid at commit); retrying unchanged will not help. */
+/**
+ * 409: the ledger refused the transaction: the chaincode failed it, or it was invalid at commit
+ * (an MVCC read conflict only once the retries ran out). The message carries Fabric's reason.
+ */
 export class LedgerRejectedError extends ApiError {
   constructor(message: string, details: Record<string, unknown>) {
     super(409, 'ledger_rejected', message, details);
@@ -33,12 +46,15 @@ const unreachable = new Set<number>([grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE
 export function fabricLedger(options: FabricLedgerOptions): Ledger {
   const { client, channel, chaincode } = options;
   const retries = options.mvccRetries ?? 3;
+  const healthTimeoutMs = options.healthTimeoutMs ?? 5_000;
   const contract = (call: LedgerCall) => client.network(call.department).getContract(chaincode, call.contract);
 
   return {
     async health(): Promise<LedgerHealth> {
       try {
-        const bytes = await client.network(options.healthDepartment).getContract('qscc').evaluateTransaction('GetChainInfo', channel);
+        const bytes = await client.network(options.healthDepartment).getContract('qscc')
+          .newProposal('GetChainInfo', { arguments: [channel] })
+          .evaluate({ deadline: Date.now() + healthTimeoutMs });
         const height = common.BlockchainInfo.deserializeBinary(bytes).getHeight();
         return { reachable: true, detail: `channel ${channel} at ${client.address}, height ${height}`, height };
       } catch (error) {
@@ -56,7 +72,10 @@ export function fabricLedger(options: FabricLedgerOptions): Ledger {
           }
           if (status.code === peer.TxValidationCode.MVCC_READ_CONFLICT && attempt < retries) continue;
           const code = codeName(status.code);
-          throw new LedgerRejectedError(`${call.contract}:${call.transaction} was invalidated at commit (${code})`, { transactionId: status.transactionId, validationCode: code, attempts: attempt + 1 });
+          const why = status.code === peer.TxValidationCode.MVCC_READ_CONFLICT
+            ? `: other transactions changed what it read, ${attempt + 1} time(s); submit it again later, or spread writers over more keys`
+            : '';
+          throw new LedgerRejectedError(`${call.contract}:${call.transaction} was invalidated at commit (${code})${why}`, { transactionId: status.transactionId, validationCode: code, attempts: attempt + 1 });
         } catch (error) {
           throw toApiError(error, call);
         }
