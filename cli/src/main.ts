@@ -24,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
       console.error(`citytrust ${command.name}: ${error.message}\n\n${command.usage}`);
       return 2;
     }
@@ -33,4 +33,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+/** node:util parseArgs refuses unknown options and missing values with these codes: usage errors too. */
+function isParseArgsError(error: unknown): error is Error {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && (error as NodeJS.ErrnoException).code!.startsWith('ERR_PARSE_ARGS_');
+}
+
+// Exit when the command is done: a gRPC channel to a ledger that never answered can keep the
+// event loop alive after the command has said why it failed.
+main(process.argv.slice(2)).then((code) => process.exit(code));

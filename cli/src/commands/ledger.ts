@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { citytrustHome } from '@citytrust/shared';
@@ -14,7 +15,13 @@ export const ledgerCommand: Command = {
     const { ledgerInfo } = await import('@citytrust/test-network');
     const { loadNetworkCrypto, loadNetworkDescription, openLedgerClient } = await import('@citytrust/network-config');
     const description = loadNetworkDescription();
-    const crypto = loadNetworkCrypto(description, join(citytrustHome(), 'crypto'));
+    const home = citytrustHome();
+    const cryptoDir = join(home, 'crypto');
+    if (!existsSync(cryptoDir)) {
+      throw new Error(`the ledger did not answer: none was ever started from ${home} (it has no identities in ${cryptoDir}); ` +
+        '`citytrust up` starts one, `citytrust status` shows what runs');
+    }
+    const crypto = loadNetworkCrypto(description, cryptoDir);
     const client = openLedgerClient({ description, crypto });
     try {
       const info = await ledgerInfo(client, description);

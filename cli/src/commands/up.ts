@@ -28,7 +28,17 @@ export const upCommand: Command = {
     console.log(`CityTrust ledger: ${backend} back-end, channel ${description.channel}, ${description.departments.length} departments (state in ${home})`);
     const started = Date.now();
     const progress = newProgress(3);
-    const up = await upEmbeddedNetwork({ home, description, onStep: (name) => progress.step(name) });
+    // The step under way when starting fails ends its line, so the error starts on its own.
+    let stepUnderWay = false;
+    const onStep = (name: string) => {
+      const step = progress.step(name);
+      stepUnderWay = true;
+      return { done: (detail?: string) => { stepUnderWay = false; step.done(detail); } };
+    };
+    const up = await upEmbeddedNetwork({ home, description, onStep }).catch((error: unknown) => {
+      if (stepUnderWay) console.log('failed');
+      throw error;
+    });
     console.log(`\nUp in ${((Date.now() - started) / 1000).toFixed(1)} s: ledger at ${up.processes.find((p) => p.name === 'ledger')?.endpoint}, ` +
       `height ${up.height} (readiness transaction ${up.readiness.txId} in block ${up.readiness.blockNumber}).`);
     return 0;

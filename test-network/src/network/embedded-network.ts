@@ -53,6 +53,7 @@ export async function upEmbeddedNetwork(options: UpOptions): Promise<NetworkUp> 
     throw new NetworkAlreadyUpError(`the network is already up from ${home} (${running.map((r) => `${r.name} pid ${r.pid}`).join(', ')}); ` +
       'see `citytrust status`, or stop it with `citytrust down`');
   }
+  await assertPortsFree(description);
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
 
   const identities = step('Identities (MSPs)');
@@ -99,6 +100,25 @@ export async function upEmbeddedNetwork(options: UpOptions): Promise<NetworkUp> 
   }
 }
 
+/**
+ * Another program on one of the network's ports would answer the readiness probes in its place:
+ * the chaincode check sees only that the port accepts, and the gateway client would wait out its
+ * deadline on a server that never speaks TLS while the ledger has already exited. So `up` refuses
+ * before starting anything, naming the port and the description field that sets it.
+ */
+async function assertPortsFree(description: NetworkDescription): Promise<void> {
+  const wanted = [
+    { port: description.chaincode.serverPort, field: 'chaincode.serverPort', what: 'the chaincode server' },
+    { port: description.embedded.port, field: 'embedded.port', what: 'the embedded ledger' },
+  ];
+  for (const { port, field, what } of wanted) {
+    if (await portAccepts(port)) {
+      throw new NetworkStartError(`port ${port} on 127.0.0.1, wanted by ${what} (network description: ${field}), is already in use: ` +
+        `stop what uses it (\`ss -ltnp 'sport = :${port}'\` names it) or change ${field} in the network description`);
+    }
+  }
+}
+
 /** `citytrust down`: stops the network's processes by their recorded pids, ledger first. */
 export async function downEmbeddedNetwork(home: string): Promise<Array<{ name: string; pid: number; outcome: string }>> {
   const stopped = [];
@@ -128,7 +148,7 @@ export async function embeddedNetworkStatus(home: string, description: NetworkDe
     const record = readProcessRecord(home, name);
     if (!record) return { name, state: 'not started', healthy: false, detail: 'not started: `citytrust up` starts it' };
     const base = { name, pid: record.pid, endpoint: record.endpoint, log: record.log };
-    if (!isAlive(record.pid)) return { ...base, state: 'died', healthy: false, detail: `pid ${record.pid} is not running: it stopped unexpectedly`, logTail: logTail(record.log) };
+    if (!isAlive(record.pid)) return { ...base, state: 'died', healthy: false, detail: `pid ${record.pid} is not running: it stopped unexpectedly`, logTail: logTail(record.log, record.logStart) };
     if (name === 'chaincode') {
       const accepting = await portAccepts(description.chaincode.serverPort);
       return { ...base, state: 'running', healthy: accepting, detail: accepting ? 'accepting connections' : `not accepting connections on ${record.endpoint}` };
@@ -177,12 +197,12 @@ async function commitReadiness(client: LedgerClient, description: NetworkDescrip
 async function waitFor<T>(record: ProcessRecord, deadline: number, ready: () => Promise<T | undefined | false>): Promise<T> {
   for (;;) {
     if (!isAlive(record.pid)) {
-      throw new NetworkStartError(`the ${record.name} process exited while starting; the end of ${record.log}:\n${logTail(record.log)}`);
+      throw new NetworkStartError(`the ${record.name} process exited while starting; the end of ${record.log}:\n${logTail(record.log, record.logStart)}`);
     }
     const answer = await ready();
     if (answer !== undefined && answer !== false) return answer;
     if (Date.now() > deadline) {
-      throw new NetworkStartError(`the ${record.name} did not become ready in time; the end of ${record.log}:\n${logTail(record.log)}`);
+      throw new NetworkStartError(`the ${record.name} did not become ready in time; the end of ${record.log}:\n${logTail(record.log, record.logStart)}`);
     }
     await sleep(100);
   }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { dirname, join } from 'node:path';
 
@@ -14,6 +14,8 @@ export interface ProcessRecord {
   readonly startedAt: string;
   readonly endpoint: string;
   readonly log: string;
+  /** The log's size when the process started: its own output begins at this byte. */
+  readonly logStart: number;
   readonly command: readonly string[];
 }
 
@@ -57,11 +59,12 @@ export function spawnManaged(options: SpawnOptions): ProcessRecord {
   mkdirSync(dirname(log), { recursive: true });
   const fd = openSync(log, 'a');
   try {
+    const logStart = fstatSync(fd).size;
     const [executable, ...args] = options.command;
     const child = spawn(executable, args, { detached: true, stdio: ['ignore', fd, fd], env: options.env });
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start ${options.name} (${options.command.join(' ')})`);
-    const record: ProcessRecord = { name: options.name, pid: child.pid, startedAt: new Date().toISOString(), endpoint: options.endpoint, log, command: options.command };
+    const record: ProcessRecord = { name: options.name, pid: child.pid, startedAt: new Date().toISOString(), endpoint: options.endpoint, log, logStart, command: options.command };
     const path = recordPath(options.home, options.name);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
@@ -90,13 +93,18 @@ export async function stopManaged(home: string, record: ProcessRecord, graceMs =
   return outcome;
 }
 
-/** The last lines of a process's log, for error messages and `status`. */
-export function logTail(path: string, lines = 15): string {
+/**
+ * The last lines of a process's log from byte `from` on, for error messages and `status`. Logs
+ * are appended to across runs: starting at the record's `logStart` keeps an earlier run's
+ * failure from passing for this one's.
+ */
+export function logTail(path: string, from = 0, lines = 15): string {
   try {
     const size = statSync(path).size;
+    if (size <= from) return '(it wrote nothing to its log)';
     const fd = openSync(path, 'r');
     try {
-      const length = Math.min(size, 16 * 1024);
+      const length = Math.min(size - from, 16 * 1024);
       const buffer = Buffer.alloc(length);
       readSync(fd, buffer, 0, length, size - length);
       return buffer.toString('utf8').trimEnd().split('\n').slice(-lines).join('\n');

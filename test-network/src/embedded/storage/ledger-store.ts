@@ -6,7 +6,7 @@ import type { Height, KeyModification, StateReader, VersionedKeyValue, Versioned
 import { BlockFileReader, BlockFileWriter, blockFilePath } from './block-file';
 import { stageBlockCommit } from './block-commit';
 import { blockTransactions } from './block-writes';
-import { deserializeBlock, serializeBlock } from './block-serialization';
+import { serializeBlock } from './block-serialization';
 import { chainLinkProblem, headerHashOf } from './chain-links';
 import {
   blockHashKey,
@@ -22,7 +22,7 @@ import {
   decodeTransactionRecord,
   txIdKey,
 } from './ledger-keys';
-import { committedAmong, recoverLedger, type LedgerDb } from './recovery';
+import { committedAmong, readCheckedBlock, recoverLedger, type LedgerDb } from './recovery';
 
 /** Where a transaction id was committed and whether it was valid: what CommitStatus answers. */
 export interface TransactionRecord {
@@ -181,18 +181,19 @@ class LevelLedgerStore implements LedgerStore {
     return Buffer.from((await this.block(blockNum)).serializeBinary());
   }
 
+  /**
+   * The block, read back from its file and checked before anyone sees it: it must decode, carry its
+   * number and hash to its header's data hash, so a damaged block file is reported (file, block,
+   * byte offset) instead of served.
+   */
   async block(blockNum: number): Promise<common.Block> {
-    return deserializeBlock(await this.storedBlock(blockNum));
-  }
-
-  /** The block as its record in the block file holds it (Fabric's serialisation). */
-  private async storedBlock(blockNum: number): Promise<Buffer> {
     if (!Number.isSafeInteger(blockNum) || blockNum < 0 || blockNum >= this.height) {
       throw new RangeError(`block ${blockNum} is not in the ledger: its height is ${this.height} (blocks 0..${this.height - 1})`);
     }
-    const location = await this.db.get(blockNumberKey(blockNum));
-    if (location === undefined) throw new Error(`block ${blockNum} is below the height but not indexed; reopen the ledger store to rebuild its index`);
-    return this.reader.read(decodeBlockLocation(location));
+    const locationBytes = await this.db.get(blockNumberKey(blockNum));
+    if (locationBytes === undefined) throw new Error(`block ${blockNum} is below the height but not indexed; reopen the ledger store to rebuild its index`);
+    const location = decodeBlockLocation(locationBytes);
+    return readCheckedBlock(this.reader, blockFilePath(this.chainsDir, location.fileNum), location, blockNum);
   }
 
   async blockNumberByHash(blockHash: Uint8Array): Promise<number | undefined> {

@@ -1,7 +1,7 @@
 import { open, stat, truncate } from 'node:fs/promises';
 import { common } from '@hyperledger/fabric-protos';
 import type { ClassicLevel } from 'classic-level';
-import { BlockFileReader, blockFilePath, listBlockFiles, readRecords, type BlockRecord } from './block-file';
+import { BlockFileReader, blockFilePath, listBlockFiles, readRecords, type BlockLocation, type BlockRecord } from './block-file';
 import { deserializeBlock } from './block-serialization';
 import { encodeVarint } from './varint';
 import { stageBlockCommit } from './block-commit';
@@ -115,10 +115,23 @@ async function verifySavepointBlock(chainsDir: string, db: LedgerDb, reader: Blo
     );
   }
   const recordOffset = location.offset - encodeVarint(location.length).length;
-  const block = decodeBlock(await reader.read(location), file, savepoint.blockNum, recordOffset);
+  const block = await readCheckedBlock(reader, file, location, savepoint.blockNum);
   if (!headerHashOf(block).equals(savepoint.blockHash)) {
     throw new BlockFileCorruptionError(file, savepoint.blockNum, recordOffset, `holds a block with header hash ${headerHashOf(block).toString('hex')}, not ${savepoint.blockHash.toString('hex')} as when it was committed`);
   }
+}
+
+/**
+ * A committed block read back from its record: it must decode, carry the expected number and hash
+ * to its header's data hash; otherwise a {@link BlockFileCorruptionError} names file, block and
+ * offset. (Older blocks' links to each other were checked when they were appended or replayed.)
+ */
+export async function readCheckedBlock(reader: BlockFileReader, file: string, location: BlockLocation, blockNum: number): Promise<common.Block> {
+  const recordOffset = location.offset - encodeVarint(location.length).length;
+  const block = decodeBlock(await reader.read(location), file, blockNum, recordOffset);
+  const problem = chainLinkProblem(block, blockNum, undefined);
+  if (problem !== undefined) throw new BlockFileCorruptionError(file, blockNum, recordOffset, `holds a block that ${problem}`);
+  return block;
 }
 
 async function replayRecord(db: LedgerDb, file: string, record: BlockRecord, previous: Savepoint | undefined): Promise<Savepoint> {
