@@ -1,8 +1,9 @@
 import type { Contract } from 'fabric-contract-api';
+import { SealContract } from './seal-contract';
 import { SystemContract } from './system-contract';
 
 /**
  * The contract classes this chaincode serves. fabric-contract-api instantiates each with no
  * arguments; the first is the default contract for transaction names without a `contract:` prefix.
  */
-export const contracts: ReadonlyArray<new () => Contract> = [SystemContract];
+export const contracts: ReadonlyArray<new () => Contract> = [SystemContract, SealContract];

@@ -25,6 +25,7 @@ export class InMemoryLedger {
       txId: options.txId ?? `tx${n}`,
       timestamp: options.timestamp ?? { seconds: 1_767_225_600 + n, nanos: n * 1000 },
       args: options.args ?? [],
+      creator: options.creator ?? { mspId: 'FinanceMSP', certificatePem: TEST_CLIENT_CERTIFICATE_PEM },
     });
   }
 
@@ -81,6 +82,8 @@ export interface TransactionOptions {
   readonly timestamp?: { seconds: number; nanos: number };
   /** `contract:function` then the arguments, for dispatch through ChaincodeFromContract. */
   readonly args?: string[];
+  /** Who submits: an MSP id and a certificate PEM; a Finance client certificate by default. */
+  readonly creator?: { readonly mspId: string; readonly certificatePem: string };
 }
 
 /** Thrown by {@link InMemoryLedger.commit} as a peer marks a transaction MVCC_READ_CONFLICT. */
@@ -117,11 +120,13 @@ export class SimulatedTransaction {
   /** Every query iterator handed out, so a test can check that the contract closed them. */
   readonly iterators: ArrayIterator<unknown>[] = [];
   private readonly args: string[];
+  private readonly creator: { readonly mspId: string; readonly certificatePem: string };
 
   constructor(private readonly ledger: InMemoryLedger, options: Required<TransactionOptions>) {
     this.txId = options.txId;
     this.timestamp = options.timestamp;
     this.args = options.args;
+    this.creator = options.creator;
   }
 
   /** A transaction context over this stub, as fabric-contract-api builds one. */
@@ -140,7 +145,7 @@ export class SimulatedTransaction {
   }
 
   getCreator(): { mspid: string; idBytes: Uint8Array } {
-    return { mspid: 'FinanceMSP', idBytes: Buffer.from(TEST_CLIENT_CERTIFICATE_PEM, 'utf8') };
+    return { mspid: this.creator.mspId, idBytes: Buffer.from(this.creator.certificatePem, 'utf8') };
   }
 
   getFunctionAndParameters(): { fcn: string; params: string[] } {
