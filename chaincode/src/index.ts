@@ -5,11 +5,8 @@
 export { contracts } from './contracts';
 export { SystemContract, EVENT_OBJECT_TYPE } from './system-contract';
 export type { ChaincodeVersion, WriteThenReadResult, StateRecord, QueryPage, KeyModificationRecord } from './system-contract-results';
-export { SealContract, sealKeyId, DOCUMENT_SEAL_OBJECT_TYPE, SEAL_KEY_EVENT, DOCUMENT_SEALED_EVENT } from './seal-contract';
-export type { Seal, StoredSeal } from './seals/seal';
-export type { SealKey } from './seals/seal-key';
-export type { SealCheck } from './seals/seal-refusal';
-export type { SealKeyVersion, DocumentAttestation, DocumentSealVerification } from './seals/seal-results';
+export { SealContract, DOCUMENT_SEAL_OBJECT_TYPE, SEAL_KEY_EVENT, DOCUMENT_SEALED_EVENT } from './seal-contract';
+export { SealRefusedError } from './seals/seal-refusal';
 export { requireSealedRecord, requireSealedDigest, checkSeal } from './seals/seal-verification';
 export { CHAINCODE_NAME, CONTRACT_NAMES } from './chaincode-info';
 export { InvalidArgumentError } from './arguments';

@@ -1,12 +1,12 @@
 import './testing/quiet-chaincode-logs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalJson, generateSm2KeyPair, sm2Sign, sm3, type Sm2KeyPair } from '@citytrust/shared';
+import { canonicalJson, generateSm2KeyPair, sealKeyId, sm2Sign, sm3, type Sm2KeyPair } from '@citytrust/shared';
 import type { Context } from 'fabric-contract-api';
-import { SealContract, sealKeyId } from './seal-contract';
-import type { Seal } from './seals/seal';
-import type { SealKey } from './seals/seal-key';
-import type { DocumentAttestation, DocumentSealVerification, SealKeyVersion } from './seals/seal-results';
+import { SealContract } from './seal-contract';
+import type { Seal } from '@citytrust/shared';
+import type { SealKey } from '@citytrust/shared';
+import type { DocumentAttestation, DocumentSealVerification, SealKeyVersion } from '@citytrust/shared';
 import { requireSealedRecord } from './seals/seal-verification';
 import { InMemoryLedger } from './testing/in-memory-ledger';
 import { CREDIT_OFFICE_ADMIN_PEM, MARKET_REGULATION_ADMIN_PEM, MARKET_REGULATION_CLIENT_PEM } from './testing/test-department-certificates';
@@ -94,10 +94,12 @@ test('a document sealed with the current key is attested with its department and
   const seal = sealOf(keys, 'business licence scan');
   const attestation = JSON.parse(await submit(ledger, marketOfficer, 5, (ctx) => contract.attestDocument(ctx, JSON.stringify(seal)))) as DocumentAttestation;
   assert.deepEqual(attestation, { ...seal, department: MARKET, sealedAt: '2027-01-06T00:00:00.000000000Z', transactionId: 'tx2' });
-  const verification = await evaluate<DocumentSealVerification>(ledger, 100, (ctx) => contract.verifySeal(ctx, JSON.stringify(seal)));
+  const verification = await evaluate<DocumentSealVerification>(ledger, 100, (ctx) => contract.verifySeal(ctx, JSON.stringify(seal), ''));
   assert.equal(verification.valid, true);
   assert.equal(verification.checkedAt, attestation.sealedAt);
   assert.deepEqual(verification.attestation, attestation);
+  const expectingCredit = await evaluate<DocumentSealVerification>(ledger, 100, (ctx) => contract.verifySeal(ctx, JSON.stringify(seal), CREDIT));
+  assert.deepEqual(expectingCredit.valid ? undefined : expectingCredit.check, 'other_department');
 });
 
 test('forged, tampered, unknown and other departments\' seals are refused, each naming its check, and nothing is written', async () => {
@@ -129,7 +131,7 @@ test('after rotation, old seals still verify as valid at their time, the old key
   const rotated = JSON.parse(await submit(ledger, marketAdmin, 2, (ctx) => contract.rotateKey(ctx, sealKeyId(keys.publicKey), next.publicKey.toPem(), '2029-01-01T00:00:00Z'))) as SealKey;
   assert.equal(rotated.validFrom, '2027-01-03T00:00:00.000000000Z');
 
-  const old = await evaluate<DocumentSealVerification>(ledger, 3, (ctx) => contract.verifySeal(ctx, JSON.stringify(before)));
+  const old = await evaluate<DocumentSealVerification>(ledger, 3, (ctx) => contract.verifySeal(ctx, JSON.stringify(before), ''));
   assert.equal(old.valid, true);
   assert.equal(old.key?.status, 'retired');
   await assert.rejects(submit(ledger, marketOfficer, 3, (ctx) => contract.attestDocument(ctx, JSON.stringify(sealOf(keys, 'too late')))),
@@ -152,7 +154,7 @@ test('after revocation, new seals with the key are refused with the reason, and 
 
   await assert.rejects(submit(ledger, marketOfficer, 3, (ctx) => contract.attestDocument(ctx, JSON.stringify(sealOf(keys, 'day 3')))),
     { message: /^\[seal:key_revoked\] seal key [0-9a-f]{64} was revoked at 2027-01-03T00:00:00\.000000000Z \(token lost\)/ });
-  const old = await evaluate<DocumentSealVerification>(ledger, 3, (ctx) => contract.verifySeal(ctx, JSON.stringify(before)));
+  const old = await evaluate<DocumentSealVerification>(ledger, 3, (ctx) => contract.verifySeal(ctx, JSON.stringify(before), ''));
   assert.deepEqual([old.valid, old.checkedAt], [true, '2027-01-02T00:00:00.000000000Z']);
   // The department has no current key now: it registers a new one.
   await submit(ledger, marketAdmin, 3, (ctx) => contract.registerKey(ctx, generateSm2KeyPair().publicKey.toPem(), '2028-01-01T00:00:00Z', ''));
@@ -165,8 +167,8 @@ test('a revocation backdated to a compromise invalidates attested seals from the
   await submit(ledger, marketOfficer, 1, (ctx) => contract.attestDocument(ctx, JSON.stringify(early)));
   await submit(ledger, marketOfficer, 5, (ctx) => contract.attestDocument(ctx, JSON.stringify(late)));
   await submit(ledger, marketAdmin, 6, (ctx) => contract.revokeKey(ctx, sealKeyId(keys.publicKey), 'key copied on day 3', '2027-01-04T00:00:00Z'));
-  assert.equal((await evaluate<DocumentSealVerification>(ledger, 7, (ctx) => contract.verifySeal(ctx, JSON.stringify(early)))).valid, true);
-  const verdict = await evaluate<DocumentSealVerification>(ledger, 7, (ctx) => contract.verifySeal(ctx, JSON.stringify(late)));
+  assert.equal((await evaluate<DocumentSealVerification>(ledger, 7, (ctx) => contract.verifySeal(ctx, JSON.stringify(early), ''))).valid, true);
+  const verdict = await evaluate<DocumentSealVerification>(ledger, 7, (ctx) => contract.verifySeal(ctx, JSON.stringify(late), ''));
   assert.deepEqual(verdict.valid ? undefined : verdict.check, 'key_revoked');
 });
 

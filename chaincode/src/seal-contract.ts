@@ -1,19 +1,19 @@
-import { canonicalJson, importSm2PublicKey, sm3, Sm2KeyError, type Sm2PublicKey } from '@citytrust/shared';
+import { canonicalJson, importSm2PublicKey, sealKeyId, Sm2KeyError, type Sm2PublicKey } from '@citytrust/shared';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import type { Iterators } from 'fabric-shim';
 import { InvalidArgumentError } from './arguments';
 import { isoTimestamp } from './ledger-timestamp';
 import { parseLedgerTime } from './seals/ledger-time';
-import { parseSeal, requireHex } from './seals/seal';
+import { parseSeal, requireHex } from './seals/seal-argument';
 import {
   CURRENT_SEAL_KEY_OBJECT_TYPE,
   SEAL_KEY_BY_DEPARTMENT_OBJECT_TYPE,
   SEAL_KEY_OBJECT_TYPE,
-  type SealKey,
 } from './seals/seal-key';
+import type { SealKey } from '@citytrust/shared';
 import { checkSeal, readSealKey, requireSealedDigest } from './seals/seal-verification';
 import { requireDepartmentAdmin, type Submitter } from './seals/submitter';
-import type { DocumentAttestation, DocumentSealVerification, SealKeyVersion } from './seals/seal-results';
+import type { DocumentAttestation, DocumentSealVerification, SealKeyVersion } from '@citytrust/shared';
 
 /** The object type of document attestations: (`document-seal`, digest, txId). */
 export const DOCUMENT_SEAL_OBJECT_TYPE = 'document-seal';
@@ -176,18 +176,19 @@ export class SealContract extends Contract {
   /**
    * Checks a seal on a digest, for anyone: whose key it is, whether the signature verifies, and
    * whether the key was valid when the seal was made: at the time the ledger attested it, or now
-   * for a seal the ledger has not attested. Answers the outcome rather than failing, so a
-   * verifier learns which check failed.
+   * for a seal the ledger has not attested. `department`, when not empty, is who the verifier
+   * expects the sealer to be. Answers the outcome rather than failing, so a verifier learns which
+   * check failed.
    */
   @Transaction(false)
   @Returns('string')
-  async verifySeal(ctx: Context, sealJson: string): Promise<string> {
+  async verifySeal(ctx: Context, sealJson: string, department: string): Promise<string> {
     const seal = parseSeal('seal', sealJson);
     const attestations = (await drain(await ctx.stub.getStateByPartialCompositeKey(DOCUMENT_SEAL_OBJECT_TYPE, [seal.digest])))
       .map((kv) => JSON.parse(Buffer.from(kv.value).toString('utf8')) as DocumentAttestation);
     const attested = attestations.find((a) => a.keyId === seal.keyId && a.signature === seal.signature);
     const at = attested?.sealedAt ?? isoTimestamp(ctx.stub.getTxTimestamp());
-    const outcome = await checkSeal(ctx, seal, at);
+    const outcome = await checkSeal(ctx, seal, at, department === '' ? undefined : department);
     const result: DocumentSealVerification = outcome.valid
       ? { valid: true, checkedAt: at, key: outcome.key, ...(attested ? { attestation: attested } : {}), attestations }
       : { valid: false, checkedAt: at, check: outcome.check, reason: outcome.reason, ...(outcome.key ? { key: outcome.key } : {}), ...(attested ? { attestation: attested } : {}), attestations };
@@ -213,10 +214,6 @@ async function newKey(ctx: Context, admin: Submitter, publicKeyPem: string, vali
   return { keyId, department: admin.department, publicKey: publicKey.toPem(), validFrom, validUntil, status: 'active', registeredAt: now, registeredBy: admin.id };
 }
 
-/** A seal key's id: SM3 of its SubjectPublicKeyInfo DER, hex. Anyone can recompute it from the key. */
-export function sealKeyId(publicKey: Sm2PublicKey): string {
-  return sm3(publicKey.toDer()).toString('hex');
-}
 
 async function writeKey(ctx: Context, key: SealKey): Promise<void> {
   await ctx.stub.putState(ctx.stub.createCompositeKey(SEAL_KEY_OBJECT_TYPE, [key.keyId]), Buffer.from(canonicalJson(key)));

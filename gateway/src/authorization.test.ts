@@ -21,6 +21,9 @@ const probes: Record<OperationId, { method: 'GET' | 'POST'; url: string; body?: 
   listUsers: { method: 'GET', url: '/api/v1/users' },
   createUser: { method: 'POST', url: '/api/v1/users', body: { username: 'probe.officer', role: 'department-officer', password: 'a long enough password' } },
   disableUser: { method: 'POST', url: '/api/v1/users/nobody.here/disable' },
+  sealDocument: { method: 'POST', url: '/api/v1/seals/sign', body: { digest: '0'.repeat(64) } },
+  verifySeal: { method: 'POST', url: '/api/v1/seals/verify', body: { digest: '0'.repeat(64), keyId: '1'.repeat(64), signature: 'MEUCIQDdCZBoWmdm' } },
+  listSealKeys: { method: 'GET', url: '/api/v1/seals/keys?department=MarketRegulationMSP' },
 };
 
 const department = 'MarketRegulationMSP';

@@ -27,6 +27,9 @@ export const authorizationTable = {
   createUser: ['admin'],
   disableUser: ['admin'],
   registerCitizen: ['admin'],
+  sealDocument: ['department-officer', 'admin'],
+  verifySeal: 'public',
+  listSealKeys: 'public',
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof authorizationTable;

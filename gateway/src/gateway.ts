@@ -13,6 +13,8 @@ import { buildServer, type GatewayServer } from './http/server';
 import type { GatewayServices } from './http/services';
 import type { Ledger } from './ledger/ledger';
 import { loadOrCreateSecret } from './secrets';
+import { newSealKeyCustody } from './seals/seal-key-custody';
+import { newSealService } from './seals/seal-service';
 import { newSubjectKeyDeriver } from './subjects/subject-key';
 import { newUserStore } from './users/user-store';
 
@@ -66,6 +68,11 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     citizenChallenges: newCitizenChallenges(database, users),
     ledger,
     subjectKeys: newSubjectKeyDeriver(loadOrCreateSecret(config.home, 'subject-key', process.env.GATEWAY_SUBJECT_KEY)),
+    seals: newSealService({
+      ledger,
+      custody: newSealKeyCustody(database, loadOrCreateSecret(config.home, 'seal-key-encryption', process.env.GATEWAY_SEAL_KEY_ENCRYPTION_KEY)),
+      queryDepartment: config.departments[0]!.mspId,
+    }),
     metrics: newGatewayMetrics(),
   };
 }

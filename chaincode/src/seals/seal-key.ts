@@ -1,31 +1,12 @@
+import type { SealKey } from '@citytrust/shared';
+
 /**
- * A department's seal key as the ledger knows it: the public half only. Its state key is
+ * Where seal keys live in state. A key's state key is
  * (`seal-key`, keyId), so a seal names its key and the check is one read; the department's
  * keys are listed through (`seal-key-by-department`, department, keyId), and its current key
  * through (`seal-key-current`, department). Each change is a new version of the key's record, so
  * `getHistoryForKey` is the key's whole story.
  */
-export interface SealKey {
-  readonly keyId: string;
-  readonly department: string;
-  /** SubjectPublicKeyInfo PEM of the SM2 public key. */
-  readonly publicKey: string;
-  /** Seals made from this time (inclusive) ... */
-  readonly validFrom: string;
-  /** ... until this time (exclusive) are valid, unless the key was retired or revoked before. */
-  readonly validUntil: string;
-  /** `active`: the department's current key; `retired`: replaced by rotation; `revoked`: withdrawn. */
-  readonly status: 'active' | 'retired' | 'revoked';
-  readonly registeredAt: string;
-  /** The registering admin's identity (`x509::<subject>::<issuer>`, the shim's client id). */
-  readonly registeredBy: string;
-  readonly retiredAt?: string;
-  readonly supersededBy?: string;
-  readonly revokedAt?: string;
-  readonly revocationReason?: string;
-  readonly revokedBy?: string;
-}
-
 export const SEAL_KEY_OBJECT_TYPE = 'seal-key';
 export const SEAL_KEY_BY_DEPARTMENT_OBJECT_TYPE = 'seal-key-by-department';
 export const CURRENT_SEAL_KEY_OBJECT_TYPE = 'seal-key-current';

@@ -1,18 +1,4 @@
-/**
- * Why the chaincode refused a seal. Each check has a stable code that travels in the error
- * message as `[seal:<check>]`, so the gateway can answer with a 4xx that names the check while
- * the rest of the message explains it to a person.
- */
-export type SealCheck =
-  | 'malformed_seal'
-  | 'digest_mismatch'
-  | 'unknown_key'
-  | 'other_department'
-  | 'key_not_yet_valid'
-  | 'key_expired'
-  | 'key_retired'
-  | 'key_revoked'
-  | 'bad_signature';
+import type { SealCheck } from '@citytrust/shared';
 
 /** Thrown by the seal checks; a transaction that throws it writes nothing. */
 export class SealRefusedError extends Error {

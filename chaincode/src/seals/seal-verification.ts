@@ -1,8 +1,9 @@
 import { canonicalJson, importSm2PublicKey, sm2Verify, sm3, type Sm2PublicKey } from '@citytrust/shared';
 import type { Context } from 'fabric-contract-api';
 import { isoTimestamp } from '../ledger-timestamp';
-import type { Seal, StoredSeal } from './seal';
-import { keyEndedAt, SEAL_KEY_OBJECT_TYPE, type SealKey } from './seal-key';
+import type { Seal, StoredSeal } from '@citytrust/shared';
+import type { SealKey } from '@citytrust/shared';
+import { keyEndedAt, SEAL_KEY_OBJECT_TYPE } from './seal-key';
 import { SealRefusedError } from './seal-refusal';
 import { submitterOf } from './submitter';
 

@@ -36,4 +36,20 @@ export const migrations: readonly { version: number; description: string; sql: s
       );
       CREATE INDEX citizen_challenges_expires_at ON citizen_challenges (expires_at);`,
   },
+  {
+    version: 3,
+    description: 'departments\' SM2 seal keys in the gateway\'s custody',
+    sql: `
+      CREATE TABLE seal_keys (
+        key_id               text PRIMARY KEY CHECK (key_id ~ '^[0-9a-f]{64}$'),
+        department           text NOT NULL,
+        public_key_pem       text NOT NULL,
+        private_key_envelope bytea NOT NULL,
+        state                text NOT NULL CHECK (state IN ('generated', 'active', 'retired', 'revoked')),
+        created_at           timestamptz NOT NULL DEFAULT now(),
+        created_by           text NOT NULL,
+        changed_at           timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE UNIQUE INDEX seal_keys_one_active_per_department ON seal_keys (department) WHERE state = 'active';`,
+  },
 ];

@@ -9,11 +9,13 @@ import { ApiError, NotFoundError } from '../errors';
 import type { Principal } from '../principal';
 import { sendApiError, toApiError } from './error-handler';
 import { ErrorBody } from './schemas';
+import { SealKeyView } from './seal-schemas';
 import type { GatewayServices } from './services';
 import { authRoutes } from './routes/auth';
 import { citizenRoutes } from './routes/citizens';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
+import { sealRoutes } from './routes/seals';
 import { userRoutes } from './routes/users';
 
 declare module 'fastify' {
@@ -51,6 +53,7 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorBody);
+  app.addSchema(SealKeyView);
   app.addHook('onRoute', (route) => {
     const operationId = route.url.startsWith(docsPrefix) ? 'getApiDocs' : route.schema?.operationId;
     if (operationId === undefined || !isOperationId(operationId)) {
@@ -116,6 +119,7 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
   await app.register(meRoutes());
   await app.register(userRoutes(services));
   await app.register(citizenRoutes(services));
+  await app.register(sealRoutes(services));
   app.get('/api/v1/openapi.json', { schema: { operationId: 'getOpenApi', hide: true } }, async () => app.swagger());
   return app;
 }

@@ -4,6 +4,7 @@ import type { CitizenChallenges } from '../auth/citizen-challenge';
 import type { GatewayConfig } from '../config';
 import type { Database } from '../database/database';
 import type { Ledger } from '../ledger/ledger';
+import type { SealService } from '../seals/seal-service';
 import type { SubjectKeyDeriver } from '../subjects/subject-key';
 import type { UserStore } from '../users/user-store';
 import type { GatewayMetrics } from './metrics';
@@ -18,5 +19,6 @@ export interface GatewayServices {
   readonly citizenChallenges: CitizenChallenges;
   readonly ledger: Ledger;
   readonly subjectKeys: SubjectKeyDeriver;
+  readonly seals: SealService;
   readonly metrics: GatewayMetrics;
 }

@@ -27,11 +27,17 @@ export interface FabricLedgerOptions {
 
 /**
  * 409: the ledger refused the transaction: the chaincode failed it, or it was invalid at commit
- * (an MVCC read conflict only once the retries ran out). The message carries Fabric's reason.
+ * (an MVCC read conflict only once the retries ran out). The message carries Fabric's reason;
+ * `check` is the chaincode's stable name for the rule that refused it, when it gave one
+ * (a reason starting `[area:check]`, e.g. `[seal:key_revoked]`).
  */
 export class LedgerRejectedError extends ApiError {
+  readonly check: string | undefined;
+
   constructor(message: string, details: Record<string, unknown>) {
-    super(409, 'ledger_rejected', message, details);
+    const check = /\[([a-z]+:[a-z_]+)\]/.exec(message)?.[1];
+    super(409, 'ledger_rejected', message, check === undefined ? details : { ...details, check });
+    this.check = check;
   }
 }
 
@@ -47,7 +53,7 @@ export function fabricLedger(options: FabricLedgerOptions): Ledger {
   const { client, channel, chaincode } = options;
   const retries = options.mvccRetries ?? 3;
   const healthTimeoutMs = options.healthTimeoutMs ?? 5_000;
-  const contract = (call: LedgerCall) => client.network(call.department).getContract(chaincode, call.contract);
+  const contract = (call: LedgerCall) => client.network(call.department, call.identity ?? 'client').getContract(chaincode, call.contract);
 
   return {
     async health(): Promise<LedgerHealth> {

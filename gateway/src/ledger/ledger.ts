@@ -17,6 +17,11 @@ export interface LedgerHealth {
 export interface LedgerCall {
   /** The department (MSP id) whose client identity signs the proposal. */
   readonly department: string;
+  /**
+   * Which of the department's identities signs: its client (the default, for the department's
+   * records) or its admin (for what only an administrator may do, such as its seal keys).
+   */
+  readonly identity?: 'client' | 'admin';
   /** The contract within the CityTrust chaincode, e.g. `system`. */
   readonly contract: string;
   readonly transaction: string;

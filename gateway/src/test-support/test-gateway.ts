@@ -6,7 +6,7 @@ import { loadGatewayConfig, type GatewayConfig } from '../config';
 import { gatewayServices, openGatewayDatabase, type GatewayDatabase } from '../gateway';
 import { buildServer, type GatewayServer } from '../http/server';
 import type { GatewayServices } from '../http/services';
-import { disconnectedLedger } from '../ledger/ledger';
+import { disconnectedLedger, type Ledger } from '../ledger/ledger';
 import type { Role } from '../roles';
 import type { User } from '../users/user';
 
@@ -26,12 +26,16 @@ export interface TestGateway {
 export const testPassword = 'a test password of fair length';
 let userCount = 0;
 
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+/**
+ * @param ledger the ledger the gateway talks to; none by default (every ledger call is a 503).
+ * The ledger is not closed with the gateway: whoever opened it closes it.
+ */
+export async function startTestGateway(env: Record<string, string> = {}, ledger?: Ledger): Promise<TestGateway> {
   const home = mkdtempSync(join(tmpdir(), 'citytrust-test-'));
   chmodSync(home, 0o755); // as root, Postgres runs as 'postgres' and must reach its data directory
   const config: GatewayConfig = loadGatewayConfig({ CITYTRUST_HOME: home, CITYTRUST_POSTGRES_PORT: String(await freePort()), ...env });
   const database = await openGatewayDatabase(config);
-  const services = gatewayServices(config, database.database, disconnectedLedger('no Fabric network is connected to this test gateway'));
+  const services = gatewayServices(config, database.database, ledger ?? disconnectedLedger('no Fabric network is connected to this test gateway'));
   const server = await buildServer(services, false);
   await server.ready();
   return {

@@ -1,28 +1,5 @@
+import type { Seal } from '@citytrust/shared';
 import { InvalidArgumentError } from '../arguments';
-
-/**
- * A department's seal (电子印章) on a record: an SM2 signature (GB/T 32918, user ID
- * 1234567812345678) over the 32 bytes of an SM3 digest. For a business record the digest is
- * SM3 of the record's canonical JSON; for a document it is SM3 of the document's bytes. Signing
- * the digest, not the record, is what lets anyone check a seal from the digest, the signature and
- * the department's public key alone, e.g. with
- * `openssl pkeyutl -verify -rawin -digest sm3 -pkeyopt distid:1234567812345678 -pubin -inkey key.pem -in digest.bin -sigfile seal.sig`.
- */
-export interface Seal {
-  /** The seal key's id: SM3 of its SubjectPublicKeyInfo DER, 64 lower-case hex characters. */
-  readonly keyId: string;
-  /** SM3 of what is sealed, 64 lower-case hex characters. */
-  readonly digest: string;
-  /** The DER SM2 signature over the digest's 32 bytes, base64. */
-  readonly signature: string;
-}
-
-/** A seal as it is stored beside a record: who sealed it and when the ledger accepted it. */
-export interface StoredSeal extends Seal {
-  readonly department: string;
-  /** The transaction's timestamp, in the ledger's time form: the time the seal's key had to be valid. */
-  readonly sealedAt: string;
-}
 
 const HEX_DIGEST = /^[0-9a-f]{64}$/;
 // A DER SM2 signature is 8 to 72 bytes: at most 96 base64 characters.

@@ -1,0 +1,163 @@
+import { sm3, type DocumentAttestation, type DocumentSealVerification, type Seal, type SealCheck, type SealKey, type SealKeyVersion } from '@citytrust/shared';
+import { ApiError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import { LedgerRejectedError } from '../ledger/fabric-ledger';
+import type { Ledger } from '../ledger/ledger';
+import type { CustodyKey, SealKeyCustody } from './seal-key-custody';
+
+/** 422: a seal did not pass a check; `details.check` names which (see {@link SealCheck}). */
+export class SealRefusedApiError extends ApiError {
+  constructor(readonly check: SealCheck, message: string, details: Record<string, unknown> = {}) {
+    super(422, 'seal_refused', message, { check, ...details });
+  }
+}
+
+/** What sealing a document returns: the seal, and the transaction that attests it on the ledger. */
+export interface DocumentSealReceipt extends Seal {
+  readonly department: string;
+  readonly sealedAt: string;
+  readonly transactionId: string;
+  readonly blockNumber: number;
+}
+
+/** A department's seal key as the ledger has it, and whether the gateway holds its private half. */
+export interface SealKeyListing {
+  readonly keyId: string;
+  readonly ledger?: SealKey;
+  readonly custody?: CustodyKey;
+}
+
+/**
+ * Seals: the signing service for documents, public verification, and a department admin's
+ * management of its seal keys. Keys are registered, rotated and revoked on the ledger with the
+ * department's admin identity, and the gateway's custody follows what the ledger accepted.
+ */
+export interface SealService {
+  /** Seals the document with SM3 digest `digest` with the department's active key and has the ledger attest it. */
+  sealDocument(department: string, digest: Buffer): Promise<DocumentSealReceipt>;
+  /** Checks a seal on the ledger; a seal that fails a check is a {@link SealRefusedApiError}. */
+  verify(seal: Seal, expectedDepartment?: string): Promise<Extract<DocumentSealVerification, { valid: true }>>;
+  generateKey(department: string, createdBy: string): Promise<CustodyKey>;
+  /** Registers a generated key (the department's newest one when `keyId` is absent) as its current key. */
+  registerKey(department: string, validUntil: string, keyId?: string): Promise<SealKey>;
+  /** Generates a key and makes it the department's current key in place of the active one. */
+  rotateKey(department: string, validUntil: string, createdBy: string): Promise<SealKey>;
+  revokeKey(department: string, keyId: string, reason: string, revokedAt?: string): Promise<SealKey>;
+  /** The department's keys in custody and on the ledger, side by side (for its admin). */
+  listKeys(department: string): Promise<SealKeyListing[]>;
+  /** The department's keys as the ledger publishes them (for anyone). */
+  ledgerKeys(department: string): Promise<SealKey[]>;
+  keyHistory(keyId: string, department: string): Promise<SealKeyVersion[]>;
+}
+
+export interface SealServiceOptions {
+  readonly ledger: Ledger;
+  readonly custody: SealKeyCustody;
+  /** The department whose client identity asks the ledger public questions (verification). */
+  readonly queryDepartment: string;
+}
+
+export function newSealService({ ledger, custody, queryDepartment }: SealServiceOptions): SealService {
+  const submit = async (department: string, identity: 'client' | 'admin', transaction: string, args: string[]) => {
+    try {
+      return await ledger.submit({ department, identity, contract: 'seal', transaction, arguments: args });
+    } catch (error) {
+      throw refusalOf(error);
+    }
+  };
+  const evaluate = async <T>(transaction: string, args: string[], department = queryDepartment): Promise<T> => {
+    try {
+      return parse<T>(await ledger.evaluate({ department, contract: 'seal', transaction, arguments: args }));
+    } catch (error) {
+      throw refusalOf(error);
+    }
+  };
+  const generatedKey = async (department: string, keyId: string | undefined): Promise<CustodyKey> => {
+    const candidates = (await custody.list(department)).filter((key) => key.state === 'generated' && (keyId === undefined || key.keyId === keyId));
+    const key = candidates.at(-1);
+    if (!key) {
+      throw new NotFoundError(keyId === undefined
+        ? `${department} has no generated seal key waiting to be registered; create one with \`citytrust seal keygen --department ${department}\``
+        : `the gateway holds no generated (unregistered) seal key ${keyId} of ${department}; see \`citytrust seal list --department ${department}\``);
+    }
+    return key;
+  };
+
+  return {
+    async sealDocument(department, digest) {
+      const signer = await custody.activeSigner(department);
+      if (!signer) {
+        throw new ConflictError(`${department} has no active seal key, so the gateway cannot seal for it; a department admin runs \`citytrust seal keygen\` and \`citytrust seal register\``, { department });
+      }
+      const seal: Seal = { keyId: signer.keyId, digest: digest.toString('hex'), signature: signer.sign(digest).toString('base64') };
+      const submitted = await submit(department, 'client', 'attestDocument', [JSON.stringify(seal)]);
+      const attestation = parse<DocumentAttestation>(submitted.result);
+      return { ...seal, department, sealedAt: attestation.sealedAt, transactionId: submitted.transactionId, blockNumber: submitted.blockNumber };
+    },
+
+    async verify(seal, expectedDepartment) {
+      const verification = await evaluate<DocumentSealVerification>('verifySeal', [JSON.stringify(seal), expectedDepartment ?? '']);
+      if (!verification.valid) {
+        throw new SealRefusedApiError(verification.check, verification.reason, { keyId: seal.keyId, checkedAt: verification.checkedAt, ...(verification.key ? { department: verification.key.department } : {}) });
+      }
+      return verification;
+    },
+
+    generateKey: (department, createdBy) => custody.generate(department, createdBy),
+
+    async registerKey(department, validUntil, keyId) {
+      const key = await generatedKey(department, keyId);
+      const registered = parse<SealKey>((await submit(department, 'admin', 'registerKey', [key.publicKeyPem, validUntil, ''])).result);
+      await custody.recordActivation(key.keyId);
+      return registered;
+    },
+
+    async rotateKey(department, validUntil, createdBy) {
+      const current = (await custody.list(department)).find((key) => key.state === 'active');
+      if (!current) throw new ConflictError(`${department} has no active seal key to rotate; register one with \`citytrust seal register\``);
+      const next = await custody.generate(department, createdBy);
+      const rotated = parse<SealKey>((await submit(department, 'admin', 'rotateKey', [current.keyId, next.publicKeyPem, validUntil])).result);
+      await custody.recordActivation(next.keyId, current.keyId);
+      return rotated;
+    },
+
+    async revokeKey(department, keyId, reason, revokedAt) {
+      const revoked = parse<SealKey>((await submit(department, 'admin', 'revokeKey', [keyId, reason, revokedAt ?? ''])).result);
+      await custody.recordRevocation(keyId);
+      return revoked;
+    },
+
+    async listKeys(department) {
+      const onLedger = await evaluate<SealKey[]>('listKeys', [department]);
+      const held = await custody.list(department);
+      const ids = [...new Set([...held.map((key) => key.keyId), ...onLedger.map((key) => key.keyId)])];
+      return ids.map((keyId) => {
+        const ledgerKey = onLedger.find((key) => key.keyId === keyId);
+        const custodyKey = held.find((key) => key.keyId === keyId);
+        return { keyId, ...(ledgerKey ? { ledger: ledgerKey } : {}), ...(custodyKey ? { custody: custodyKey } : {}) };
+      });
+    },
+
+    ledgerKeys: (department) => evaluate<SealKey[]>('listKeys', [department]),
+
+    keyHistory: (keyId, department) => evaluate<SealKeyVersion[]>('keyHistory', [keyId], department),
+  };
+}
+
+/** The SM3 digest of a document, as the signing service and verifiers compute it. */
+export function documentDigest(document: Buffer): Buffer {
+  return sm3(document);
+}
+
+/** A chaincode refusal with a `[seal:<check>]` reason becomes the 4xx that names the check. */
+function refusalOf(error: unknown): unknown {
+  if (!(error instanceof LedgerRejectedError) || error.check === undefined) return error;
+  const [area, check] = error.check.split(':') as [string, string];
+  if (area !== 'seal') return error;
+  const reason = /\[seal:[a-z_]+\] ([^\n]*)/.exec(error.message)?.[1] ?? error.message;
+  if (check === 'forbidden') return new ForbiddenError(reason);
+  return new SealRefusedApiError(check as SealCheck, reason, { transactionId: error.details?.transactionId });
+}
+
+function parse<T>(bytes: Uint8Array): T {
+  return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
+}
