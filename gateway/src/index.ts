@@ -5,3 +5,5 @@ export { newUserStore, type UserStore } from './users/user-store';
 export { roles, isRole, type Role } from './roles';
 export { registerCitizen } from './users/register-citizen';
 export { fabricLedger, LedgerRejectedError, type FabricLedgerOptions } from './ledger/fabric-ledger';
+export { newSealService, documentDigest, SealRefusedApiError, type SealService, type SealKeyListing, type DocumentSealReceipt } from './seals/seal-service';
+export { newSealKeyCustody, type SealKeyCustody, type CustodyKey, type SealSigner } from './seals/seal-key-custody';

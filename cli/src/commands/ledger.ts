@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { citytrustHome } from '@citytrust/shared';
 import { UsageError, type Command } from '../command';
+import { openRunningLedger } from '../running-ledger';
 
 /** `citytrust ledger info`: the channel, its height and its last block's hash. */
 export const ledgerCommand: Command = {
@@ -13,16 +11,7 @@ export const ledgerCommand: Command = {
     const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
     if (positionals[0] !== 'info' || positionals.length !== 1) throw new UsageError('the only subcommand is `info`');
     const { ledgerInfo } = await import('@citytrust/test-network');
-    const { loadNetworkCrypto, loadNetworkDescription, openLedgerClient } = await import('@citytrust/network-config');
-    const description = loadNetworkDescription();
-    const home = citytrustHome();
-    const cryptoDir = join(home, 'crypto');
-    if (!existsSync(cryptoDir)) {
-      throw new Error(`the ledger did not answer: none was ever started from ${home} (it has no identities in ${cryptoDir}); ` +
-        '`citytrust up` starts one, `citytrust status` shows what runs');
-    }
-    const crypto = loadNetworkCrypto(description, cryptoDir);
-    const client = openLedgerClient({ description, crypto });
+    const { description, client } = await openRunningLedger();
     try {
       const info = await ledgerInfo(client, description);
       const report = { channel: description.channel, address: client.address, ...info };
