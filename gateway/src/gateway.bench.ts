@@ -5,7 +5,7 @@
  *
  *   npm run bench:gateway [-- --json] [-- --seconds 5]
  *
- * A sealed submission cannot be measured yet: it needs the Fabric network, which is blocked.
+ * Sealed submissions have their own benchmark: `npm run bench:seals` (seals/seals.bench.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

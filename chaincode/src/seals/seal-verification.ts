@@ -5,7 +5,7 @@ import type { Seal, StoredSeal } from '@citytrust/shared';
 import type { SealKey } from '@citytrust/shared';
 import { keyEndedAt, SEAL_KEY_OBJECT_TYPE } from './seal-key';
 import { SealRefusedError } from './seal-refusal';
-import { submitterOf } from './submitter';
+import { submittingDepartment } from './submitter';
 
 /**
  * The one seal check every contract uses. A sealed record is accepted only if its seal's digest
@@ -33,7 +33,7 @@ export async function requireSealedRecord(ctx: Context, record: unknown, seal: S
  * department, time and signature, as in {@link requireSealedRecord}.
  */
 export async function requireSealedDigest(ctx: Context, seal: Seal): Promise<StoredSeal> {
-  const department = submitterOf(ctx).department;
+  const department = submittingDepartment(ctx);
   const sealedAt = isoTimestamp(ctx.stub.getTxTimestamp());
   const outcome = await checkSeal(ctx, seal, sealedAt, department);
   if (!outcome.valid) throw new SealRefusedError(outcome.check, outcome.reason);

@@ -26,6 +26,14 @@ export function submitterOf(ctx: Context): Submitter {
   };
 }
 
+/**
+ * The submitting department (MSP id) alone: what the seal check needs on every sealed record,
+ * without parsing the certificate.
+ */
+export function submittingDepartment(ctx: Context): string {
+  return ctx.stub.getCreator().mspid;
+}
+
 /** The submitter, who must be an administrator of their department; refuses anyone else with who may. */
 export function requireDepartmentAdmin(ctx: Context, action: string): Submitter {
   const submitter = submitterOf(ctx);

@@ -2,7 +2,7 @@ import { sm3, type DocumentAttestation, type DocumentSealVerification, type Seal
 import { ApiError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { LedgerRejectedError } from '../ledger/fabric-ledger';
 import type { Ledger } from '../ledger/ledger';
-import type { CustodyKey, SealKeyCustody } from './seal-key-custody';
+import type { CustodyKey, SealKeyCustody, SealSigner } from './seal-key-custody';
 
 /** 422: a seal did not pass a check; `details.check` names which (see {@link SealCheck}). */
 export class SealRefusedApiError extends ApiError {
@@ -56,7 +56,26 @@ export interface SealServiceOptions {
   readonly queryDepartment: string;
 }
 
+/** Refusals that mean "the key this gateway sealed with is no longer the department's key". */
+const STALE_KEY_CHECKS: ReadonlySet<SealCheck> = new Set(['unknown_key', 'key_retired', 'key_revoked', 'key_expired']);
+
 export function newSealService({ ledger, custody, queryDepartment }: SealServiceOptions): SealService {
+  /**
+   * Each department's active signer, read from custody once and then kept: the chaincode, not
+   * this cache, decides whether a key may seal. When the ledger refuses a seal because its key
+   * was rotated, revoked or expired (by the CLI, or another gateway), the signer is read again
+   * and the seal made once more, so a rotation costs one refused endorsement, not a database
+   * query on every seal.
+   */
+  const signers = new Map<string, SealSigner>();
+  const signerFor = async (department: string, fresh: boolean): Promise<SealSigner | undefined> => {
+    const cached = fresh ? undefined : signers.get(department);
+    if (cached) return cached;
+    const signer = await custody.activeSigner(department);
+    if (signer) signers.set(department, signer);
+    else signers.delete(department);
+    return signer;
+  };
   const submit = async (department: string, identity: 'client' | 'admin', transaction: string, args: string[]) => {
     try {
       return await ledger.submit({ department, identity, contract: 'seal', transaction, arguments: args });
@@ -84,14 +103,23 @@ export function newSealService({ ledger, custody, queryDepartment }: SealService
 
   return {
     async sealDocument(department, digest) {
-      const signer = await custody.activeSigner(department);
-      if (!signer) {
-        throw new ConflictError(`${department} has no active seal key, so the gateway cannot seal for it; a department admin runs \`citytrust seal keygen\` and \`citytrust seal register\``, { department });
+      let signer = await signerFor(department, false);
+      for (let attempt = 0; ; attempt++) {
+        if (!signer) {
+          throw new ConflictError(`${department} has no active seal key, so the gateway cannot seal for it; a department admin runs \`citytrust seal keygen\` and \`citytrust seal register\``, { department });
+        }
+        const seal: Seal = { keyId: signer.keyId, digest: digest.toString('hex'), signature: signer.sign(digest).toString('base64') };
+        try {
+          const submitted = await submit(department, 'client', 'attestDocument', [JSON.stringify(seal)]);
+          const attestation = parse<DocumentAttestation>(submitted.result);
+          return { ...seal, department, sealedAt: attestation.sealedAt, transactionId: submitted.transactionId, blockNumber: submitted.blockNumber };
+        } catch (error) {
+          if (attempt > 0 || !(error instanceof SealRefusedApiError) || !STALE_KEY_CHECKS.has(error.check)) throw error;
+          const fresh = await signerFor(department, true);
+          if (fresh?.keyId === signer.keyId) throw error;
+          signer = fresh;
+        }
       }
-      const seal: Seal = { keyId: signer.keyId, digest: digest.toString('hex'), signature: signer.sign(digest).toString('base64') };
-      const submitted = await submit(department, 'client', 'attestDocument', [JSON.stringify(seal)]);
-      const attestation = parse<DocumentAttestation>(submitted.result);
-      return { ...seal, department, sealedAt: attestation.sealedAt, transactionId: submitted.transactionId, blockNumber: submitted.blockNumber };
     },
 
     async verify(seal, expectedDepartment) {
@@ -108,6 +136,7 @@ export function newSealService({ ledger, custody, queryDepartment }: SealService
       const key = await generatedKey(department, keyId);
       const registered = parse<SealKey>((await submit(department, 'admin', 'registerKey', [key.publicKeyPem, validUntil, ''])).result);
       await custody.recordActivation(key.keyId);
+      signers.delete(department);
       return registered;
     },
 
@@ -117,12 +146,14 @@ export function newSealService({ ledger, custody, queryDepartment }: SealService
       const next = await custody.generate(department, createdBy);
       const rotated = parse<SealKey>((await submit(department, 'admin', 'rotateKey', [current.keyId, next.publicKeyPem, validUntil])).result);
       await custody.recordActivation(next.keyId, current.keyId);
+      signers.delete(department);
       return rotated;
     },
 
     async revokeKey(department, keyId, reason, revokedAt) {
       const revoked = parse<SealKey>((await submit(department, 'admin', 'revokeKey', [keyId, reason, revokedAt ?? ''])).result);
       await custody.recordRevocation(keyId);
+      signers.delete(department);
       return revoked;
     },
 

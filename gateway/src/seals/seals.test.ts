@@ -13,6 +13,7 @@ import type { Ledger } from '../ledger/ledger';
 import { startTestGateway, type TestGateway } from '../test-support/test-gateway';
 import { loadOrCreateSecret } from '../secrets';
 import { newSealKeyCustody, type SealSigner } from './seal-key-custody';
+import { newSealService } from './seal-service';
 
 /**
  * Seals end to end on the embedded ledger: keys registered, rotated and revoked by department
@@ -214,6 +215,15 @@ describe('rotation and revocation', () => {
 });
 
 describe('key management', () => {
+  test('a gateway whose department key was rotated elsewhere seals with the new key at once', async () => {
+    const elsewhere = newSealService({ ledger, custody: newSealKeyCustody(gateway.services.database, loadOrCreateSecret(gateway.services.config.home, 'seal-key-encryption', undefined)), queryDepartment: MARKET });
+    const before = (await sign({ digest: sm3('sealed before the rotation elsewhere').toString('hex') })).json();
+    const rotated = await elsewhere.rotateKey(MARKET, VALID_UNTIL, 'another gateway');
+    const response = await sign({ digest: sm3('sealed after it').toString('hex') });
+    assert.equal(response.statusCode, 201, response.body);
+    assert.deepEqual([response.json().keyId === before.keyId, response.json().keyId], [false, rotated.keyId]);
+  });
+
   test('only the department\'s own admin identity may register its keys', async () => {
     const keys = generateSm2KeyPair();
     await assert.rejects(ledger.submit({ department: MARKET, identity: 'client', contract: 'seal', transaction: 'registerKey', arguments: [keys.publicKey.toPem(), VALID_UNTIL, ''] }),
