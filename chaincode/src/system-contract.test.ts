@@ -41,8 +41,8 @@ test('is the contract named "system"', () => {
 test('version names the chaincode, its package version and its contracts, as canonical JSON', async () => {
   const packageVersion = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
   const json = await evaluate(new InMemoryLedger(), (ctx) => contract.version(ctx));
-  assert.equal(json, `{"chaincode":"citytrust","contracts":["system","seal"],"version":${JSON.stringify(packageVersion)}}`);
-  assert.deepEqual(parsed<ChaincodeVersion>(json), { chaincode: 'citytrust', version: packageVersion, contracts: ['system', 'seal'] });
+  assert.equal(json, `{"chaincode":"citytrust","contracts":["system","seal","trail"],"version":${JSON.stringify(packageVersion)}}`);
+  assert.deepEqual(parsed<ChaincodeVersion>(json), { chaincode: 'citytrust', version: packageVersion, contracts: ['system', 'seal', 'trail'] });
 });
 
 test('put writes the value as its UTF-8 bytes and reads nothing', async () => {

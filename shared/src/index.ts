@@ -4,3 +4,4 @@ export * from './crypto';
 export * from './citytrust-home';
 export * from './grpc-flow-control';
 export * from './seals/seal-records';
+export * from './trails/trail-records';
