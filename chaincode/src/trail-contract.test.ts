@@ -95,6 +95,7 @@ describe('accesses under a legal basis', () => {
   test('an access in scope is recorded under the subject, in time order, with its seal and one event', async () => {
     const world = await World.create();
     const basis = await world.legalBasis();
+    assert.deepEqual(JSON.parse(await trails.checkAccess(world.ledger.newTransaction({ creator: creators[CREDIT], timestamp: day(2) }).context(), JSON.stringify(access({ authorizationId: basis.authorizationId })))), { allowed: true });
     const tx = world.ledger.newTransaction({ creator: creators[CREDIT], timestamp: day(2), txId: 'f'.repeat(64) });
     const trail = JSON.parse(await trails.recordAccess(tx.context(), ...world.sealer(CREDIT)(access({ authorizationId: basis.authorizationId })))) as StoredShareTrail;
     world.ledger.commit(tx);
@@ -122,6 +123,8 @@ describe('accesses under a legal basis', () => {
       ['acting for another department', MARKET, 2, {}, /^\[trail:other_department\] the trail names CreditOfficeMSP but MarketRegulationMSP submits it/],
     ];
     for (const [name, department, when, overrides, message] of cases) {
+      const check = JSON.parse(await trails.checkAccess(world.ledger.newTransaction({ creator: creators[department], timestamp: day(when) }).context(), JSON.stringify(access({ authorizationId: basis.authorizationId, ...overrides }))));
+      assert.deepEqual([check.allowed, `[trail:${check.check}] ${check.reason}`.match(message) !== null], [false, true], name);
       const tx = world.ledger.newTransaction({ creator: creators[department], timestamp: day(when) });
       await assert.rejects(trails.recordAccess(tx.context(), ...world.sealer(department)(access({ authorizationId: basis.authorizationId, ...overrides }))), { message }, name);
       assert.equal(tx.writes.size, 0, name);

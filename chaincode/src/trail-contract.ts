@@ -137,10 +137,30 @@ export class TrailContract extends Contract {
   async recordAccess(ctx: Context, trailJson: string, sealJson: string): Promise<string> {
     const trail = parseShareTrail(trailJson);
     const department = submittingDepartment(ctx);
-    if (trail.department !== department) throw new TrailRefusedError('other_department', `the trail names ${trail.department} but ${department} submits it: a department records only its own accesses`);
+    requireOwnTrail(trail, department);
     const seal = await sealedAsSent(ctx, trailJson, sealJson);
     await requireAuthorized(ctx, trail, seal.sealedAt);
     return this.storeTrail(ctx, { ...trail, trailId: ctx.stub.getTxID(), outcome: 'granted', recordedAt: seal.sealedAt, seal });
+  }
+
+  /**
+   * Whether the submitting department may make this access now, without recording anything:
+   * the gateway asks before it fetches data from the owning department's source, then records
+   * the access (which checks again) with the digest of what came back.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async checkAccess(ctx: Context, trailJson: string): Promise<string> {
+    const trail = parseShareTrail(trailJson);
+    const department = submittingDepartment(ctx);
+    try {
+      requireOwnTrail(trail, department);
+      await requireAuthorized(ctx, trail, isoTimestamp(ctx.stub.getTxTimestamp()));
+      return canonicalJson({ allowed: true });
+    } catch (error) {
+      if (!(error instanceof TrailRefusedError)) throw error;
+      return canonicalJson({ allowed: false, check: error.check, reason: error.message.replace(/^\[trail:[a-z_]+\] /, '') });
+    }
   }
 
   /** Records an attempt the ledger or the gateway refused, with the check that refused it: refusals are traceable too. */
@@ -149,7 +169,7 @@ export class TrailContract extends Contract {
   async recordRefusal(ctx: Context, trailJson: string, check: string, reason: string, sealJson: string): Promise<string> {
     const trail = parseShareTrail(trailJson);
     const department = submittingDepartment(ctx);
-    if (trail.department !== department) throw new TrailRefusedError('other_department', `the trail names ${trail.department} but ${department} submits it`);
+    requireOwnTrail(trail, department);
     if (!/^[a-z_]{1,64}$/.test(check)) throw new InvalidArgumentError('check', `must name the check that refused the access, such as authorization_expired, got ${JSON.stringify(check)}`);
     if (reason.trim().length === 0 || reason.length > 1000) throw new InvalidArgumentError('reason', 'must say why the access was refused, in 1 to 1000 characters');
     const seal = await sealedAsSent(ctx, trailJson, sealJson);
@@ -258,6 +278,13 @@ export class TrailContract extends Contract {
     await ctx.stub.putState(ctx.stub.createCompositeKey(TRAIL_ID_OBJECT_TYPE, [trail.trailId]), Buffer.from(key));
     ctx.stub.setEvent(TRAIL_EVENTS.access, Buffer.from(canonicalJson(trail)));
     return canonicalJson(trail);
+  }
+}
+
+/** A department acts, and records accesses, for itself only. */
+function requireOwnTrail(trail: ShareTrailRecord, department: string): void {
+  if (trail.department !== department) {
+    throw new TrailRefusedError('other_department', `the trail names ${trail.department} but ${department} submits it: a department records only its own accesses`);
   }
 }
 
