@@ -95,7 +95,7 @@ describe('accesses under a legal basis', () => {
   test('an access in scope is recorded under the subject, in time order, with its seal and one event', async () => {
     const world = await World.create();
     const basis = await world.legalBasis();
-    assert.deepEqual(JSON.parse(await trails.checkAccess(world.ledger.newTransaction({ creator: creators[CREDIT], timestamp: day(2) }).context(), JSON.stringify(access({ authorizationId: basis.authorizationId })))), { allowed: true });
+    assert.deepEqual(JSON.parse(await trails.checkAccess(world.ledger.newTransaction({ creator: creators[CREDIT], timestamp: day(2) }).context(), JSON.stringify(access({ authorizationId: basis.authorizationId })))), { allowed: true, owners: { 'MR-ENT-BASIC': MARKET } });
     const tx = world.ledger.newTransaction({ creator: creators[CREDIT], timestamp: day(2), txId: 'f'.repeat(64) });
     const trail = JSON.parse(await trails.recordAccess(tx.context(), ...world.sealer(CREDIT)(access({ authorizationId: basis.authorizationId })))) as StoredShareTrail;
     world.ledger.commit(tx);

@@ -155,8 +155,8 @@ export class TrailContract extends Contract {
     const department = submittingDepartment(ctx);
     try {
       requireOwnTrail(trail, department);
-      await requireAuthorized(ctx, trail, isoTimestamp(ctx.stub.getTxTimestamp()));
-      return canonicalJson({ allowed: true });
+      const items = await requireAuthorized(ctx, trail, isoTimestamp(ctx.stub.getTxTimestamp()));
+      return canonicalJson({ allowed: true, owners: Object.fromEntries(items.map((item) => [item.code, item.owner])) });
     } catch (error) {
       if (!(error instanceof TrailRefusedError)) throw error;
       return canonicalJson({ allowed: false, check: error.check, reason: error.message.replace(/^\[trail:[a-z_]+\] /, '') });
@@ -288,15 +288,18 @@ function requireOwnTrail(trail: ShareTrailRecord, department: string): void {
   }
 }
 
-/** Checks an access against the catalog and its authorization at time `at`; throws the first failed check. */
-async function requireAuthorized(ctx: Context, trail: ShareTrailRecord, at: string): Promise<void> {
+/**
+ * Checks an access against the catalog and its authorization at time `at`; throws the first
+ * failed check, or returns the items' catalog entries.
+ */
+async function requireAuthorized(ctx: Context, trail: ShareTrailRecord, at: string): Promise<StoredDataItem[]> {
   const items = await Promise.all(trail.items.map((code) => readDataItem(ctx, code)));
   const notShared = items.find((item) => item.shareType === 'not-shared');
   if (notShared) throw new TrailRefusedError('item_not_shared', `${notShared.code} (${notShared.name}) is not shared by ${notShared.owner}`);
   if (trail.authorizationId === '') {
     const conditional = items.find((item) => item.shareType === 'conditional');
     if (conditional) throw new TrailRefusedError('authorization_required', `${conditional.code} is shared only under an authorization (consent or legal basis); name one in authorizationId`);
-    return;
+    return items;
   }
   const authorization = await readAuthorization(ctx, trail.authorizationId);
   const refuse = (check: TrailCheck, reason: string) => {
@@ -310,6 +313,7 @@ async function requireAuthorized(ctx: Context, trail: ShareTrailRecord, at: stri
   if (outside.length > 0) refuse('item_out_of_scope', `does not cover ${outside.join(', ')} (it covers ${authorization.items.join(', ')})`);
   if (authorization.purpose !== trail.purpose) refuse('purpose_out_of_scope', `is for the purpose ${authorization.purpose}, not ${trail.purpose}`);
   if (authorization.kind === 'consent' && !sameSubject(authorization.subject!, trail.subject)) refuse('subject_out_of_scope', 'is another subject\'s consent');
+  return items;
 }
 
 function parseDataItem(json: string): DataItem {

@@ -24,6 +24,15 @@ const probes: Record<OperationId, { method: 'GET' | 'POST'; url: string; body?: 
   sealDocument: { method: 'POST', url: '/api/v1/seals/sign', body: { digest: '0'.repeat(64) } },
   verifySeal: { method: 'POST', url: '/api/v1/seals/verify', body: { digest: '0'.repeat(64), keyId: '1'.repeat(64), signature: 'MEUCIQDdCZBoWmdm' } },
   listSealKeys: { method: 'GET', url: '/api/v1/seals/keys?department=MarketRegulationMSP' },
+  registerDataItem: { method: 'POST', url: '/api/v1/catalog/items', body: { code: 'MR-PROBE', name: 'probe', shareType: 'conditional', sensitivity: 2 } },
+  getDataItem: { method: 'GET', url: '/api/v1/catalog/items/MR-PROBE' },
+  registerLegalBasis: { method: 'POST', url: '/api/v1/authorizations/legal-bases', body: { grantee: 'CreditOfficeMSP', items: ['MR-PROBE'], purpose: 'probe', scenario: 'probe', validFrom: '2027-01-01T00:00:00Z', validUntil: '2028-01-01T00:00:00Z' } },
+  exchangeData: { method: 'POST', url: '/api/v1/exchange', body: { subject: { kind: 'enterprise', uscc: '914403001922038216' }, items: ['MR-PROBE'], purpose: 'probe', caseReference: 'probe' } },
+  answerObjection: { method: 'POST', url: `/api/v1/objections/${'0'.repeat(64)}/answer`, body: { outcome: 'justified', text: 'probe' } },
+  listMyTrails: { method: 'GET', url: '/api/v1/me/trails' },
+  grantConsent: { method: 'POST', url: '/api/v1/me/consents', body: { grantee: 'CreditOfficeMSP', items: ['MR-PROBE'], purpose: 'probe', validFrom: '2027-01-01T00:00:00Z', validUntil: '2028-01-01T00:00:00Z' } },
+  revokeConsent: { method: 'POST', url: `/api/v1/me/consents/${'0'.repeat(64)}/revoke`, body: { reason: 'probe' } },
+  raiseObjection: { method: 'POST', url: '/api/v1/me/objections', body: { trailId: '0'.repeat(64), reason: 'probe' } },
 };
 
 const department = 'MarketRegulationMSP';

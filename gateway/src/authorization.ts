@@ -30,6 +30,15 @@ export const authorizationTable = {
   sealDocument: ['department-officer', 'admin'],
   verifySeal: 'public',
   listSealKeys: 'public',
+  registerDataItem: ['admin'],
+  getDataItem: everyone,
+  registerLegalBasis: ['admin'],
+  exchangeData: ['department-officer'],
+  answerObjection: ['department-officer', 'admin'],
+  listMyTrails: ['citizen'],
+  grantConsent: ['citizen'],
+  revokeConsent: ['citizen'],
+  raiseObjection: ['citizen'],
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof authorizationTable;

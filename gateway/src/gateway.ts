@@ -16,6 +16,8 @@ import { loadOrCreateSecret } from './secrets';
 import { newSealKeyCustody } from './seals/seal-key-custody';
 import { newSealService } from './seals/seal-service';
 import { newSubjectKeyDeriver } from './subjects/subject-key';
+import { demoDataSource } from './trails/demo-data-source';
+import { newTrailService } from './trails/trail-service';
 import { newUserStore } from './users/user-store';
 
 /** Where the gateway's data lives: a Postgres URL, and the embedded server if we started one. */
@@ -58,6 +60,12 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
   const departments = new Set(config.departments.map((d) => d.mspId));
   const users = newUserStore(database, departments);
   const tokens = newAccessTokenIssuer(loadOrCreateSecret(config.home, 'token-signing', process.env.GATEWAY_TOKEN_KEY), config.tokenTtlSeconds);
+  const subjectKeys = newSubjectKeyDeriver(loadOrCreateSecret(config.home, 'subject-key', process.env.GATEWAY_SUBJECT_KEY));
+  const seals = newSealService({
+    ledger,
+    custody: newSealKeyCustody(database, loadOrCreateSecret(config.home, 'seal-key-encryption', process.env.GATEWAY_SEAL_KEY_ENCRYPTION_KEY)),
+    queryDepartment: config.departments[0]!.mspId,
+  });
   const oidc = config.oidc ? newOidcVerifier(config.oidc, departments) : undefined;
   return {
     config,
@@ -67,11 +75,15 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     authenticator: newAuthenticator(tokens, users, oidc),
     citizenChallenges: newCitizenChallenges(database, users),
     ledger,
-    subjectKeys: newSubjectKeyDeriver(loadOrCreateSecret(config.home, 'subject-key', process.env.GATEWAY_SUBJECT_KEY)),
-    seals: newSealService({
+    subjectKeys,
+    seals,
+    trails: newTrailService({
       ledger,
-      custody: newSealKeyCustody(database, loadOrCreateSecret(config.home, 'seal-key-encryption', process.env.GATEWAY_SEAL_KEY_ENCRYPTION_KEY)),
-      queryDepartment: config.departments[0]!.mspId,
+      seals,
+      source: demoDataSource(database),
+      // The big-data bureau runs the citizen service: it records citizens' consents and objections for them.
+      platformDepartment: config.departments[0]!.mspId,
+      officerPseudonym: (userId) => subjectKeys.officerPseudonym(userId),
     }),
     metrics: newGatewayMetrics(),
   };

@@ -52,4 +52,16 @@ export const migrations: readonly { version: number; description: string; sql: s
       );
       CREATE UNIQUE INDEX seal_keys_one_active_per_department ON seal_keys (department) WHERE state = 'active';`,
   },
+  {
+    version: 4,
+    description: 'the demo data source behind the data exchange',
+    sql: `
+      CREATE TABLE demo_source_records (
+        subject_ref text NOT NULL,
+        item        text NOT NULL,
+        record      jsonb NOT NULL,
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (subject_ref, item)
+      );`,
+  },
 ];

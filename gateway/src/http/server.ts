@@ -15,7 +15,9 @@ import { authRoutes } from './routes/auth';
 import { citizenRoutes } from './routes/citizens';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
+import { myDataRoutes } from './routes/my-data';
 import { sealRoutes } from './routes/seals';
+import { trailRoutes } from './routes/trails';
 import { userRoutes } from './routes/users';
 
 declare module 'fastify' {
@@ -120,6 +122,8 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
   await app.register(userRoutes(services));
   await app.register(citizenRoutes(services));
   await app.register(sealRoutes(services));
+  await app.register(trailRoutes(services));
+  await app.register(myDataRoutes(services));
   app.get('/api/v1/openapi.json', { schema: { operationId: 'getOpenApi', hide: true } }, async () => app.swagger());
   return app;
 }

@@ -6,6 +6,7 @@ import type { Database } from '../database/database';
 import type { Ledger } from '../ledger/ledger';
 import type { SealService } from '../seals/seal-service';
 import type { SubjectKeyDeriver } from '../subjects/subject-key';
+import type { TrailService } from '../trails/trail-service';
 import type { UserStore } from '../users/user-store';
 import type { GatewayMetrics } from './metrics';
 
@@ -20,5 +21,6 @@ export interface GatewayServices {
   readonly ledger: Ledger;
   readonly subjectKeys: SubjectKeyDeriver;
   readonly seals: SealService;
+  readonly trails: TrailService;
   readonly metrics: GatewayMetrics;
 }

@@ -1,55 +1,58 @@
 import { canonicalJsonBytes, sm3 } from '@citytrust/shared';
-import { ForbiddenError } from '../errors';
-import type { Principal } from '../principal';
+import { ApiError } from '../errors';
 
 /**
  * The one way the gateway reads a person's or an enterprise's data: 使用需授权、事后可追责.
- * The access is recorded on the ledger BEFORE any data is fetched, so no data leaves without a
- * trail; a refused access is recorded too, so refusals are traceable. The SM3 digest of what
- * was returned goes back to the caller in the receipt, so the trail can be matched to the data.
+ *
+ * 1. The ledger is asked whether the access is authorized now (nothing is fetched otherwise;
+ *    a refusal is recorded on the ledger as a trail of its own, so refusals are traceable).
+ * 2. The data is fetched from the owning department's source, into the gateway only.
+ * 3. The access is recorded on the ledger with the SM3 digest of what was fetched; the ledger
+ *    checks the authorization again, so a revocation in between refuses it (and is recorded).
+ * 4. Only then does the data leave the gateway, with the receipt that matches it to its trail.
  */
-export interface PersonalDataRequest {
-  /** Pseudonymous subject key of a person, or an enterprise's Unified Social Credit Code. */
-  readonly subject: string;
-  readonly items: readonly string[];
-  readonly purpose: string;
-  readonly authorizationId: string;
-  readonly caseReference?: string;
-}
-
 export interface TrailReceipt {
   readonly trailId: string;
   readonly transactionId: string;
-  readonly blockNumber: string;
+  readonly blockNumber: number;
 }
 
-/** Decides and records on the ledger; implemented by the data-sharing trail contract's client. */
-export interface ShareTrailRecorder {
-  /** Records the access, or refuses it (no live, in-scope authorization) with the reason. */
-  recordAccess(officer: Principal, request: PersonalDataRequest): Promise<{ granted: true; receipt: TrailReceipt } | { granted: false; reason: string }>;
+/** A refusal by the ledger: the stable name of the check that failed, and why. */
+export interface AccessRefusal {
+  readonly check: string;
+  readonly reason: string;
+}
+
+/** One access's conversation with the ledger (the request is bound in). */
+export interface ShareTrailRecorder<R extends TrailReceipt = TrailReceipt> {
+  /** Whether the access is authorized now; records nothing. */
+  check(): Promise<{ allowed: true } | ({ allowed: false } & AccessRefusal)>;
+  /** Records the access with the digest of what was fetched, or is refused (the ledger checks again). */
+  record(resultDigest: string): Promise<{ granted: true; receipt: R } | ({ granted: false } & AccessRefusal)>;
   /** Records a refused attempt as a trail entry of its own. */
-  recordRefusal(officer: Principal, request: PersonalDataRequest, reason: string): Promise<TrailReceipt>;
+  recordRefusal(refusal: AccessRefusal): Promise<TrailReceipt>;
 }
 
-export interface PersonalDataResult<T> {
+/** 403 `access_refused`: the ledger found no live, in-scope authorization; the attempt is on the ledger. */
+export class AccessRefusedError extends ApiError {
+  constructor(refusal: AccessRefusal, recorded: TrailReceipt) {
+    super(403, 'access_refused', `access refused: ${refusal.reason}`, { check: refusal.check, refusalTrailId: recorded.trailId, transactionId: recorded.transactionId });
+  }
+}
+
+export interface PersonalDataResult<T, R extends TrailReceipt = TrailReceipt> {
   readonly data: T;
-  readonly receipt: TrailReceipt;
-  /** SM3 of the canonical JSON of `data`, hex. */
+  readonly receipt: R;
+  /** SM3 of the canonical JSON of `data`, hex: the digest the trail records. */
   readonly digest: string;
 }
 
-export async function readPersonalData<T>(
-  recorder: ShareTrailRecorder,
-  officer: Principal,
-  request: PersonalDataRequest,
-  fetch: () => Promise<T>,
-): Promise<PersonalDataResult<T>> {
-  const decision = await recorder.recordAccess(officer, request);
-  if (!decision.granted) {
-    const refusal = await recorder.recordRefusal(officer, request, decision.reason);
-    throw new ForbiddenError(`access refused: ${decision.reason}`, { refusalTrailId: refusal.trailId, transactionId: refusal.transactionId });
-  }
+export async function readPersonalData<T, R extends TrailReceipt>(recorder: ShareTrailRecorder<R>, fetch: () => Promise<T>): Promise<PersonalDataResult<T, R>> {
+  const decision = await recorder.check();
+  if (!decision.allowed) throw new AccessRefusedError(decision, await recorder.recordRefusal(decision));
   const data = await fetch();
   const digest = sm3(canonicalJsonBytes(data)).toString('hex');
-  return { data, receipt: decision.receipt, digest };
+  const recorded = await recorder.record(digest);
+  if (!recorded.granted) throw new AccessRefusedError(recorded, await recorder.recordRefusal(recorded));
+  return { data, receipt: recorded.receipt, digest };
 }

@@ -1,7 +1,7 @@
-import { sm3, type DocumentAttestation, type DocumentSealVerification, type Seal, type SealCheck, type SealKey, type SealKeyVersion } from '@citytrust/shared';
+import { canonicalJson, sm3, type DocumentAttestation, type DocumentSealVerification, type Seal, type SealCheck, type SealKey, type SealKeyVersion } from '@citytrust/shared';
 import { ApiError, ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { LedgerRejectedError } from '../ledger/fabric-ledger';
-import type { Ledger } from '../ledger/ledger';
+import type { Ledger, SubmittedTransaction } from '../ledger/ledger';
 import type { CustodyKey, SealKeyCustody, SealSigner } from './seal-key-custody';
 
 /** 422: a seal did not pass a check; `details.check` names which (see {@link SealCheck}). */
@@ -34,6 +34,13 @@ export interface SealKeyListing {
 export interface SealService {
   /** Seals the document with SM3 digest `digest` with the department's active key and has the ledger attest it. */
   sealDocument(department: string, digest: Buffer): Promise<DocumentSealReceipt>;
+  /**
+   * Submits a business record sealed by the department: its canonical JSON, SM3-hashed and
+   * signed with the department's active key, as the transaction's arguments
+   * `[recordJson, ...extraArguments, sealJson]` (the chaincode checks the seal with the one
+   * mechanism every contract uses). Stale keys are handled as in {@link sealDocument}.
+   */
+  submitSealedRecord(department: string, target: { contract: string; transaction: string }, record: object, extraArguments?: string[]): Promise<{ seal: Seal; submitted: SubmittedTransaction }>;
   /** Checks a seal on the ledger; a seal that fails a check is a {@link SealRefusedApiError}. */
   verify(seal: Seal, expectedDepartment?: string): Promise<Extract<DocumentSealVerification, { valid: true }>>;
   generateKey(department: string, createdBy: string): Promise<CustodyKey>;
@@ -76,9 +83,9 @@ export function newSealService({ ledger, custody, queryDepartment }: SealService
     else signers.delete(department);
     return signer;
   };
-  const submit = async (department: string, identity: 'client' | 'admin', transaction: string, args: string[]) => {
+  const submit = async (department: string, identity: 'client' | 'admin', transaction: string, args: string[], contract = 'seal') => {
     try {
-      return await ledger.submit({ department, identity, contract: 'seal', transaction, arguments: args });
+      return await ledger.submit({ department, identity, contract, transaction, arguments: args });
     } catch (error) {
       throw refusalOf(error);
     }
@@ -88,6 +95,28 @@ export function newSealService({ ledger, custody, queryDepartment }: SealService
       return parse<T>(await ledger.evaluate({ department, contract: 'seal', transaction, arguments: args }));
     } catch (error) {
       throw refusalOf(error);
+    }
+  };
+  /**
+   * Seals `digest` with the department's signer and submits; when the ledger refuses the key as
+   * no longer the department's (rotated, revoked, expired elsewhere), reads custody again and
+   * tries once more with the new key.
+   */
+  const sealAndSubmit = async (department: string, digest: Buffer, send: (seal: Seal) => Promise<SubmittedTransaction>): Promise<{ seal: Seal; submitted: SubmittedTransaction }> => {
+    let signer = await signerFor(department, false);
+    for (let attempt = 0; ; attempt++) {
+      if (!signer) {
+        throw new ConflictError(`${department} has no active seal key, so the gateway cannot seal for it; a department admin runs \`citytrust seal keygen\` and \`citytrust seal register\``, { department });
+      }
+      const seal: Seal = { keyId: signer.keyId, digest: digest.toString('hex'), signature: signer.sign(digest).toString('base64') };
+      try {
+        return { seal, submitted: await send(seal) };
+      } catch (error) {
+        if (attempt > 0 || !(error instanceof SealRefusedApiError) || !STALE_KEY_CHECKS.has(error.check)) throw error;
+        const fresh = await signerFor(department, true);
+        if (fresh?.keyId === signer.keyId) throw error;
+        signer = fresh;
+      }
     }
   };
   const generatedKey = async (department: string, keyId: string | undefined): Promise<CustodyKey> => {
@@ -103,23 +132,14 @@ export function newSealService({ ledger, custody, queryDepartment }: SealService
 
   return {
     async sealDocument(department, digest) {
-      let signer = await signerFor(department, false);
-      for (let attempt = 0; ; attempt++) {
-        if (!signer) {
-          throw new ConflictError(`${department} has no active seal key, so the gateway cannot seal for it; a department admin runs \`citytrust seal keygen\` and \`citytrust seal register\``, { department });
-        }
-        const seal: Seal = { keyId: signer.keyId, digest: digest.toString('hex'), signature: signer.sign(digest).toString('base64') };
-        try {
-          const submitted = await submit(department, 'client', 'attestDocument', [JSON.stringify(seal)]);
-          const attestation = parse<DocumentAttestation>(submitted.result);
-          return { ...seal, department, sealedAt: attestation.sealedAt, transactionId: submitted.transactionId, blockNumber: submitted.blockNumber };
-        } catch (error) {
-          if (attempt > 0 || !(error instanceof SealRefusedApiError) || !STALE_KEY_CHECKS.has(error.check)) throw error;
-          const fresh = await signerFor(department, true);
-          if (fresh?.keyId === signer.keyId) throw error;
-          signer = fresh;
-        }
-      }
+      const { seal, submitted } = await sealAndSubmit(department, digest, (seal) => submit(department, 'client', 'attestDocument', [JSON.stringify(seal)]));
+      const attestation = parse<DocumentAttestation>(submitted.result);
+      return { ...seal, department, sealedAt: attestation.sealedAt, transactionId: submitted.transactionId, blockNumber: submitted.blockNumber };
+    },
+
+    async submitSealedRecord(department, target, record, extraArguments = []) {
+      const recordJson = canonicalJson(record);
+      return sealAndSubmit(department, sm3(recordJson), (seal) => submit(department, 'client', target.transaction, [recordJson, ...extraArguments, JSON.stringify(seal)], target.contract));
     },
 
     async verify(seal, expectedDepartment) {

@@ -9,6 +9,12 @@ import { identityNumberProblem, normaliseIdentityNumber } from './identity-numbe
 export interface SubjectKeyDeriver {
   /** The subject key (64 hex characters) for an identity number; throws on a malformed number. */
   derive(identityNumber: string): string;
+  /**
+   * How a gateway user (an officer) appears on the ledger: HMAC-SM3 of their user id under the
+   * same gateway-only key, in another domain. An auditor with the gateway can name the officer;
+   * the ledger alone cannot.
+   */
+  officerPseudonym(userId: string): string;
 }
 
 export class InvalidIdentityNumberError extends Error {
@@ -25,6 +31,9 @@ export function newSubjectKeyDeriver(gatewayKey: Buffer): SubjectKeyDeriver {
       const problem = identityNumberProblem(normalised);
       if (problem) throw new InvalidIdentityNumberError(problem);
       return hmacSm3(gatewayKey, `citytrust-subject-v1:${normalised}`).toString('hex');
+    },
+    officerPseudonym(userId) {
+      return hmacSm3(gatewayKey, `citytrust-officer-v1:${userId}`).toString('hex');
     },
   };
 }

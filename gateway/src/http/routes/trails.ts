@@ -1,0 +1,101 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { DataSubject } from '@citytrust/shared';
+import { ForbiddenError, InvalidRequestError } from '../../errors';
+import type { Principal } from '../../principal';
+import { InvalidIdentityNumberError, type SubjectKeyDeriver } from '../../subjects/subject-key';
+import type { Officer } from '../../trails/trail-service';
+import { responses } from '../schemas';
+import type { GatewayServices } from '../services';
+import {
+  AnswerRequest,
+  DataItemRequest,
+  DataItemView,
+  ExchangeRequest,
+  ExchangeResponse,
+  ItemCodeParams,
+  LegalBasisRequest,
+  AuthorizationView,
+  ObjectionView,
+  TrailParams,
+  type DataSubjectInput,
+} from '../trail-schemas';
+
+/**
+ * The departments' side of data sharing: the data catalog, legal bases, the data exchange
+ * (every access authorized and recorded on the ledger), and answers to citizens' objections.
+ */
+export function trailRoutes({ trails, subjectKeys }: GatewayServices): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.post('/api/v1/catalog/items', {
+      schema: {
+        operationId: 'registerDataItem',
+        tags: ['data sharing'],
+        summary: 'Register a data item of your department in the data-resource catalog (数据资源目录)',
+        body: DataItemRequest,
+        response: responses({ 201: DataItemView }, [400, 401, 403, 409, 422, 503]),
+      },
+    }, async (request, reply) => reply.status(201).send(await trails.registerDataItem(officerOf(request.principal!), { ...request.body, sensitivity: request.body.sensitivity as 1 | 2 | 3 | 4 })));
+
+    app.get('/api/v1/catalog/items/:code', {
+      schema: {
+        operationId: 'getDataItem',
+        tags: ['data sharing'],
+        summary: 'A data item in the catalog: its owner, share type and sensitivity',
+        params: ItemCodeParams,
+        response: responses({ 200: DataItemView }, [400, 401, 403, 404, 503]),
+      },
+    }, async (request) => trails.getDataItem(request.params.code));
+
+    app.post('/api/v1/authorizations/legal-bases', {
+      schema: {
+        operationId: 'registerLegalBasis',
+        tags: ['data sharing'],
+        summary: 'Let another department use your items for a purpose in a scenario, without each subject\'s consent',
+        body: LegalBasisRequest,
+        response: responses({ 201: AuthorizationView }, [400, 401, 403, 404, 409, 422, 503]),
+      },
+    }, async (request, reply) => reply.status(201).send(await trails.registerLegalBasis(officerOf(request.principal!), request.body)));
+
+    app.post('/api/v1/exchange', {
+      schema: {
+        operationId: 'exchangeData',
+        tags: ['data sharing'],
+        summary: 'Ask for items about a subject, for a purpose, under an authorization: authorized and recorded on the ledger first',
+        description: 'The ledger checks the authorization (live now, granted to your department, covering the items, the purpose and, for a consent, the subject) before anything is fetched; the access is recorded, sealed by your department, with the SM3 digest of what is returned. A refusal is **403 `access_refused`** with `details.check`, and the refused attempt is recorded on the ledger too (`details.refusalTrailId`).',
+        body: ExchangeRequest,
+        response: responses({ 200: ExchangeResponse }, [400, 401, 403, 409, 422, 503]),
+      },
+    }, async (request) => {
+      const { subject, ...rest } = request.body;
+      return trails.exchange(officerOf(request.principal!), { ...rest, subject: toDataSubject(subject, subjectKeys) });
+    });
+
+    app.post('/api/v1/objections/:trailId/answer', {
+      schema: {
+        operationId: 'answerObjection',
+        tags: ['data sharing'],
+        summary: 'Answer a citizen\'s objection to an access by your department',
+        params: TrailParams,
+        body: AnswerRequest,
+        response: responses({ 200: ObjectionView }, [400, 401, 403, 404, 409, 503]),
+      },
+    }, async (request) => trails.answerObjection(officerOf(request.principal!), request.params.trailId, request.body.outcome, request.body.text));
+  };
+}
+
+/** A department officer or admin acts for their department. */
+export function officerOf(principal: Principal): Officer {
+  if (!principal.department) throw new ForbiddenError('your account belongs to no department, so it cannot act for one');
+  return { department: principal.department, userId: principal.id };
+}
+
+/** The subject as the ledger knows it: an identity number becomes the subject key here and goes no further. */
+export function toDataSubject(subject: DataSubjectInput, subjectKeys: SubjectKeyDeriver): DataSubject {
+  if (subject.kind === 'enterprise') return subject;
+  try {
+    return { kind: 'person', subjectKey: subjectKeys.derive(subject.identityNumber) };
+  } catch (error) {
+    if (error instanceof InvalidIdentityNumberError) throw new InvalidRequestError(`subject.identityNumber: ${error.message}`, 'subject.identityNumber');
+    throw error;
+  }
+}
