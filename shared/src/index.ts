@@ -3,3 +3,4 @@ export * from './departments';
 export * from './crypto';
 export * from './citytrust-home';
 export * from './grpc-flow-control';
+export * from './process-identity';
