@@ -13,6 +13,8 @@ export interface GatewayConfig {
   /** A Postgres URL; when unset the gateway starts an embedded Postgres under `home`. */
   readonly databaseUrl?: string;
   readonly embeddedPostgresPort: number;
+  /** The longest the gateway waits on its database for a connection or a query; past it, 503. */
+  readonly databaseTimeoutMs: number;
   /** Lifetime of the access tokens the gateway issues. */
   readonly tokenTtlSeconds: number;
   /** Largest request body accepted, in bytes. */
@@ -52,6 +54,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     port: integer(env, 'GATEWAY_PORT', 8080, 0, 65535),
     databaseUrl: env.DATABASE_URL || undefined,
     embeddedPostgresPort: integer(env, 'CITYTRUST_POSTGRES_PORT', 55432, 1, 65535),
+    databaseTimeoutMs: integer(env, 'GATEWAY_DATABASE_TIMEOUT_MS', 5_000, 100, 60_000),
     tokenTtlSeconds: integer(env, 'GATEWAY_TOKEN_TTL_SECONDS', 900, 10, 86_400),
     bodyLimitBytes: integer(env, 'GATEWAY_BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     rateLimitMax: integer(env, 'GATEWAY_RATE_LIMIT_MAX', 600, 1, 1_000_000),

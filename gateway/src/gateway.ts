@@ -8,11 +8,14 @@ import { newOidcVerifier } from './auth/oidc';
 import type { GatewayConfig } from './config';
 import { openDatabase, type Database } from './database/database';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from './database/embedded-postgres';
+import { gatewayRole, grantGatewayRole } from './database/gateway-role';
+import { migrateDatabase } from './database/migrate';
+import { superviseEmbeddedPostgres, type SupervisorEvent } from './database/postgres-supervisor';
 import { newGatewayMetrics } from './http/metrics';
 import { buildServer, type GatewayServer } from './http/server';
 import type { GatewayServices } from './http/services';
 import type { Ledger } from './ledger/ledger';
-import { loadOrCreateSecret } from './secrets';
+import { loadGatewaySecrets, loadOrCreateSecret, type GatewaySecrets } from './secrets';
 import { newSealKeyCustody } from './seals/seal-key-custody';
 import { newSealService } from './seals/seal-service';
 import { newSubjectKeyDeriver } from './subjects/subject-key';
@@ -22,6 +25,7 @@ import { newUserStore } from './users/user-store';
 
 /** Where the gateway's data lives: a Postgres URL, and the embedded server if we started one. */
 export interface GatewayDatabase {
+  /** What the gateway's pool connects with (the least-privilege role on the embedded server). */
   readonly url: string;
   readonly database: Database;
   readonly embedded?: EmbeddedPostgresServer;
@@ -29,41 +33,82 @@ export interface GatewayDatabase {
   close(): Promise<void>;
 }
 
-/** Opens DATABASE_URL, or starts the embedded Postgres under CITYTRUST_HOME and opens that. */
-export async function openGatewayDatabase(config: GatewayConfig, onLog?: (line: string) => void): Promise<GatewayDatabase> {
-  const embedded = config.databaseUrl
-    ? undefined
-    : await startEmbeddedPostgres({
-      dataDir: join(config.home, 'postgres'),
-      port: config.embeddedPostgresPort,
-      password: loadOrCreateSecret(config.home, 'postgres-password', undefined).toString('hex'),
-      ...(onLog ? { onLog } : {}),
-    });
-  const url = config.databaseUrl ?? embedded!.url;
-  const database = await openDatabase(url).catch(async (error: unknown) => {
+export interface OpenDatabaseOptions {
+  /** The embedded server's log file (default `logs/postgres.log` under CITYTRUST_HOME). */
+  readonly logFile?: string;
+  /** Things to say on the console about the embedded server. */
+  readonly onNotice?: (message: string) => void;
+  /**
+   * Given, the embedded server is supervised: restarted with a back-off when it dies, each event
+   * reported here. Long-running owners (`citytrust start`) pass it; one-shot commands do not.
+   */
+  readonly onSupervisorEvent?: (event: SupervisorEvent) => void;
+}
+
+/**
+ * Opens DATABASE_URL, or starts the embedded Postgres under CITYTRUST_HOME and opens that.
+ * Migrations run first, as DATABASE_URL's role or the embedded superuser; on the embedded server
+ * the gateway's pool then connects as the least-privilege role `citytrust_gateway` (see
+ * `grantGatewayRole`). With DATABASE_URL the operator chooses the role.
+ */
+export async function openGatewayDatabase(config: GatewayConfig, options: OpenDatabaseOptions = {}): Promise<GatewayDatabase> {
+  const timeoutMs = config.databaseTimeoutMs;
+  const embedded = config.databaseUrl ? undefined : await startEmbedded(config, options);
+  const adminUrl = config.databaseUrl ?? embedded!.url;
+  let url = adminUrl;
+  try {
+    await migrateDatabase(adminUrl, timeoutMs);
+    if (embedded) {
+      const password = loadOrCreateSecret(config.home, 'gateway-database-password').toString('hex');
+      await grantGatewayRole(adminUrl, password, timeoutMs);
+      url = roleUrl(adminUrl, gatewayRole, password);
+    }
+  } catch (error) {
     await embedded?.stop();
-    throw new Error(`cannot open the gateway database at ${redactUrl(url)}: ${error instanceof Error ? error.message : String(error)}`);
-  });
+    throw new Error(`cannot open the gateway database at ${redactUrl(adminUrl)}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const database = openDatabase(url, { timeoutMs });
   return {
     url,
     database,
     ...(embedded ? { embedded } : {}),
     close: async () => {
       await database.close();
-      if (embedded && !embedded.attached) await embedded.stop();
+      await embedded?.stop();
     },
   };
 }
 
-/** Everything the gateway runs on, wired together from configuration. */
-export function gatewayServices(config: GatewayConfig, database: Database, ledger: Ledger): GatewayServices {
+function startEmbedded(config: GatewayConfig, options: OpenDatabaseOptions): Promise<EmbeddedPostgresServer> {
+  const serverOptions = {
+    dataDir: join(config.home, 'postgres'),
+    port: config.embeddedPostgresPort,
+    password: loadOrCreateSecret(config.home, 'postgres-password').toString('hex'),
+    ...(options.logFile ? { logFile: options.logFile } : {}),
+    ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+  };
+  return options.onSupervisorEvent ? superviseEmbeddedPostgres(serverOptions, options.onSupervisorEvent) : startEmbeddedPostgres(serverOptions);
+}
+
+function roleUrl(url: string, user: string, password: string): string {
+  const parsed = new URL(url);
+  parsed.username = user;
+  parsed.password = password;
+  return parsed.toString();
+}
+
+/**
+ * Everything the gateway runs on, wired together from configuration. `secrets` are read once by
+ * whoever starts the gateway (`loadGatewaySecrets`); by default they are read here.
+ */
+export function gatewayServices(config: GatewayConfig, database: Database, ledger: Ledger, secrets: GatewaySecrets = loadGatewaySecrets(config.home)): GatewayServices {
   const departments = new Set(config.departments.map((d) => d.mspId));
   const users = newUserStore(database, departments);
-  const tokens = newAccessTokenIssuer(loadOrCreateSecret(config.home, 'token-signing', process.env.GATEWAY_TOKEN_KEY), config.tokenTtlSeconds);
-  const subjectKeys = newSubjectKeyDeriver(loadOrCreateSecret(config.home, 'subject-key', process.env.GATEWAY_SUBJECT_KEY));
+  const tokens = newAccessTokenIssuer(secrets.tokenSigningKey, config.tokenTtlSeconds);
+  const subjectKeys = newSubjectKeyDeriver(secrets.subjectKey);
   const seals = newSealService({
     ledger,
-    custody: newSealKeyCustody(database, loadOrCreateSecret(config.home, 'seal-key-encryption', process.env.GATEWAY_SEAL_KEY_ENCRYPTION_KEY)),
+    custody: newSealKeyCustody(database, secrets.sealKeyEncryptionKey),
     queryDepartment: config.departments[0]!.mspId,
   });
   const oidc = config.oidc ? newOidcVerifier(config.oidc, departments) : undefined;

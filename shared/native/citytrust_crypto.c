@@ -280,7 +280,8 @@ static napi_value encode_key(napi_env env, napi_callback_info info, bool private
   } else {
     result = new_buffer(env, der, length);
   }
-  OPENSSL_free(der);
+  /* A private key's DER holds its scalar: wipe it before the memory goes back to the allocator. */
+  OPENSSL_clear_free(der, length);
   OSSL_ENCODER_CTX_free(ctx);
   ERR_pop_to_mark();
   return result;

@@ -1,10 +1,11 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { GatewayDatabase, Ledger, RunningGateway, UserStore } from '@citytrust/gateway';
+import type { GatewayDatabase, Ledger, RunningGateway, SupervisorEvent } from '@citytrust/gateway';
+import { processIdentity } from '@citytrust/shared';
 import type { Command } from '../command';
 import { newProgress } from '../progress';
-import { isProcessAlive, readStackState, removeStackState, writeStackState, type ComponentState } from '../stack-state';
+import { readRunningStack, removeStackState, writeStackState, type ComponentState } from '../stack-state';
 
 /**
  * `citytrust start`: brings the stack up in the foreground, one step at a time with progress,
@@ -27,16 +28,20 @@ export const startCommand: Command = {
   ].join('\n'),
   async run(args) {
     const { values } = parseArgs({ args, options: { ledger: { type: 'string' } }, strict: true });
-    const { fabricLedger, gatewayServices, listen, loadGatewayConfig, openGatewayDatabase, redactUrl } = await import('@citytrust/gateway');
+    const { fabricLedger, gatewayServices, listen, loadGatewayConfig, loadGatewaySecrets, openGatewayDatabase, redactUrl } = await import('@citytrust/gateway');
     const { chooseLedgerBackend, downEmbeddedNetwork, embeddedNetworkStatus, upEmbeddedNetwork } = await import('@citytrust/test-network');
     const { loadNetworkCrypto, loadNetworkDescription, openLedgerClient } = await import('@citytrust/network-config');
+    // Everything that can be wrong with the configuration is found before anything starts, and
+    // the secrets leave the environment before any child process could inherit them.
     const config = loadGatewayConfig();
+    const secrets = loadGatewaySecrets(config.home);
+    const firstAdmin = takeFirstAdminFromEnvironment();
     const backend = chooseLedgerBackend(values.ledger);
     const description = loadNetworkDescription();
-    const running = readStackState(config.home);
-    if (running && running.pid !== process.pid && isProcessAlive(running.pid)) {
-      throw new Error(`CityTrust is already running from ${config.home} (pid ${running.pid}, since ${running.startedAt}); ` +
-        `see \`npx citytrust status\`, or stop it with Ctrl-C in its terminal or \`kill ${running.pid}\``);
+    const running = readRunningStack(config.home);
+    if (running) {
+      throw new Error(`CityTrust is already running from ${config.home} (pid ${running.process.pid}, since ${running.startedAt}); ` +
+        `see \`npx citytrust status\`, or stop it with Ctrl-C in its terminal or \`kill ${running.process.pid}\``);
     }
     const logs = join(config.home, 'logs');
     mkdirSync(logs, { recursive: true });
@@ -50,11 +55,12 @@ export const startCommand: Command = {
     let ownsNetwork = false;
     let ledgerAddress = '';
 
+    // Only what this run started is stopped: a network that was already up, or a Postgres that
+    // another live CityTrust process started, is left running.
     const stop = async () => {
       await gateway?.close();
       await ledger?.close();
       await database?.close();
-      if (database?.embedded?.attached) await database.embedded.stop();
       if (ownsNetwork) await downEmbeddedNetwork(config.home);
       removeStackState(config.home);
     };
@@ -65,29 +71,40 @@ export const startCommand: Command = {
         for (const p of already) progress.step(p.name === 'ledger' ? 'Embedded ledger' : 'Chaincode server').done(`already up (pid ${p.pid}), ${p.endpoint}`);
         ledgerAddress = already.find((p) => p.name === 'ledger')?.endpoint ?? '';
       } else {
-        if (already.length > 0) await downEmbeddedNetwork(config.home);
         ownsNetwork = true;
-        const up = await upEmbeddedNetwork({ home: config.home, description, onStep: (name) => progress.step(name) });
+        const up = await upEmbeddedNetwork({ home: config.home, description, onStep: (name) => progress.step(name) }).catch((error: unknown) => {
+          ownsNetwork = false; // up stops what it started when it fails
+          throw error;
+        });
         ledgerAddress = up.processes.find((p) => p.name === 'ledger')?.endpoint ?? '';
       }
-      components.push({ name: 'ledger', status: 'running', url: ledgerAddress, detail: `${backend}, channel ${description.channel}` });
+      components.push({ name: 'ledger', url: ledgerAddress, detail: `${backend}, channel ${description.channel}` });
 
-      const postgresLog = createWriteStream(join(logs, 'postgres.log'), { flags: 'a' });
       const dbStep = progress.step(config.databaseUrl ? 'Postgres (DATABASE_URL)' : 'Postgres (embedded)');
-      database = await openGatewayDatabase(config, (line) => postgresLog.write(`${line}\n`));
+      database = await openGatewayDatabase(config, {
+        logFile: join(logs, 'postgres.log'),
+        onNotice: (message) => console.log(`\n      ${message}`),
+        onSupervisorEvent: (event) => console.log(describeSupervisorEvent(event)),
+      });
       dbStep.done(redactUrl(database.url));
-      components.push({ name: 'postgres', status: 'running', url: redactUrl(database.url) });
+      const address = new URL(database.url);
+      components.push({
+        name: 'postgres',
+        url: redactUrl(database.url),
+        address: { host: address.hostname, port: Number(address.port || 5432) },
+        ...(database.embedded ? { dataDir: database.embedded.dataDir } : {}),
+      });
 
       const gatewayStep = progress.step('Gateway');
       const ledgerClient = openLedgerClient({ description, crypto: loadNetworkCrypto(description, join(config.home, 'crypto')) });
       ledger = fabricLedger({ client: ledgerClient, channel: description.channel, chaincode: description.chaincode.name, healthDepartment: description.departments[0]!.mspId });
-      const services = gatewayServices(config, database.database, ledger);
-      await bootstrapAdminFromEnvironment(services.users);
+      const services = gatewayServices(config, database.database, ledger, secrets);
+      if (firstAdmin && !(await services.users.hasAdmin())) await services.users.bootstrapAdmin(firstAdmin, 'environment');
       gateway = await listen(services, { level: config.logLevel, stream: createWriteStream(join(logs, 'gateway.log'), { flags: 'a' }) });
       gatewayStep.done(gateway.url);
-      components.push({ name: 'gateway', status: 'running', url: gateway.url, healthUrl: `${gateway.url}/healthz` });
+      components.push({ name: 'gateway', url: gateway.url, healthUrl: `${gateway.url}/healthz` });
 
-      writeStackState({ pid: process.pid, startedAt: new Date().toISOString(), home: config.home, components });
+      writeStackState({ process: processIdentity(process.pid)!, startedAt: new Date().toISOString(), home: config.home, components });
       console.log([
         '',
         'CityTrust is running:',
@@ -102,13 +119,14 @@ export const startCommand: Command = {
         'Press Ctrl-C to stop.',
       ].join('\n'));
     } catch (error) {
+      progress.failed();
       await stop().catch(() => undefined);
       throw error;
     }
     return new Promise<number>((resolve) => {
       const shutdown = (signal: string) => {
         console.log(`\n${signal}: stopping CityTrust...`);
-        stop().then(() => { console.log('stopped; state kept in ' + config.home); resolve(0); }, (error: unknown) => {
+        stop().then(() => { console.log(`stopped; state kept in ${config.home}`); resolve(0); }, (error: unknown) => {
           console.error(`stopping failed: ${error instanceof Error ? error.message : String(error)}`);
           resolve(1);
         });
@@ -119,8 +137,25 @@ export const startCommand: Command = {
   },
 };
 
-async function bootstrapAdminFromEnvironment(users: UserStore): Promise<void> {
+/** What the console says when the supervised Postgres dies or comes back. */
+function describeSupervisorEvent(event: SupervisorEvent): string {
+  const seconds = (ms: number) => `${ms / 1000} s`;
+  switch (event.kind) {
+    case 'exited':
+      return `Postgres (pid ${event.pid}) ${event.how}; restarting it in ${seconds(event.restartInMs)} (meanwhile the gateway answers 503 database_unavailable)`;
+    case 'restarted':
+      return `Postgres restarted (pid ${event.pid}); the gateway reconnects by itself`;
+    case 'restart-failed':
+      return `Postgres could not be restarted: ${event.reason}\n  trying again in ${seconds(event.restartInMs)}`;
+  }
+}
+
+/**
+ * The first admin named by CITYTRUST_ADMIN_USERNAME / _PASSWORD / _DEPARTMENT, read once; the
+ * password leaves the environment at once, so no child process inherits it.
+ */
+function takeFirstAdminFromEnvironment(): { username: string; password: string; department: string } | undefined {
   const { CITYTRUST_ADMIN_USERNAME: username, CITYTRUST_ADMIN_PASSWORD: password, CITYTRUST_ADMIN_DEPARTMENT: department } = process.env;
-  if (!username || !password || !department || (await users.hasAdmin())) return;
-  await users.bootstrapAdmin({ username, password, department }, 'environment');
+  delete process.env.CITYTRUST_ADMIN_PASSWORD;
+  return username && password && department ? { username, password, department } : undefined;
 }

@@ -42,9 +42,9 @@ export function sendApiError(error: ApiError, reply: FastifyReply): FastifyReply
   return reply.status(error.statusCode).send(error.toBody());
 }
 
-/** Postgres connection failures (refused, dropped, shutting down, pool timeout), as opposed to query errors. */
+/** Postgres connection failures (refused, dropped, shutting down, pool or query deadline passed), as opposed to query errors. */
 const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 
 function isDatabaseUnreachable(error: FastifyError): boolean {
-  return unreachableCodes.has(error.code) || /Connection terminated|timeout exceeded when trying to connect/.test(error.message);
+  return unreachableCodes.has(error.code) || /Connection terminated|timeout exceeded when trying to connect|Query read timeout/.test(error.message);
 }

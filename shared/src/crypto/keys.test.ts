@@ -1,10 +1,22 @@
 import { strict as assert } from 'node:assert';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { generateSm2KeyPair, importSm2PrivateKey, importSm2PublicKey, Sm2KeyError } from './keys';
 import { sm2Sign } from './sm2';
 
 const SM2_ALGORITHM_IDENTIFIER = '301306072a8648ce3d020106082a811ccf5501822d'; // id-ecPublicKey, curve 1.2.156.10197.1.301
+
+/** mulberry32: a small seeded generator, so that a failing fuzz run can be replayed with KEYS_FUZZ_SEED. */
+function randomFrom(seed: number): (bytes: number) => Buffer {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) % 256;
+  };
+  return (bytes) => Buffer.from(Array.from({ length: bytes }, next));
+}
 
 function rejectsKey(read: () => unknown, message: RegExp): void {
   assert.throws(read, (error: unknown) => error instanceof Sm2KeyError && message.test(error.message), `expected Sm2KeyError matching ${message}`);
@@ -87,16 +99,19 @@ describe('SM2 keys', () => {
     }
   });
 
-  it('survives a thousand random and mutated inputs: each either loads or throws Sm2KeyError', () => {
+  it('survives a thousand random and mutated inputs: each either loads or throws Sm2KeyError', (t) => {
+    const seed = Number(process.env.KEYS_FUZZ_SEED ?? Date.now() % 2 ** 31);
+    t.diagnostic(`fuzz seed ${seed} (rerun with KEYS_FUZZ_SEED=${seed})`);
+    const random = randomFrom(seed);
     const der = generateSm2KeyPair().privateKey.toDer();
     for (let i = 0; i < 1000; i++) {
-      const input = i % 2 === 0 ? randomBytes(i % 200) : Buffer.from(der);
-      if (i % 2 === 1) input[i % der.length] = (input[i % der.length] as number) ^ (1 + (i % 255));
+      const input = i % 2 === 0 ? random(i % 200) : Buffer.from(der);
+      if (i % 2 === 1) input[i % der.length] = (input[i % der.length] as number) ^ (1 + (random(1)[0]! % 255));
       for (const read of [importSm2PrivateKey, importSm2PublicKey]) {
         try {
           read(input);
         } catch (error) {
-          assert.ok(error instanceof Sm2KeyError, `unexpected ${String(error)}`);
+          assert.ok(error instanceof Sm2KeyError, `input ${input.toString('hex')} (seed ${seed}): unexpected ${String(error)}`);
         }
       }
     }
@@ -105,23 +120,40 @@ describe('SM2 keys', () => {
   describe('refuses keys that decode but are not sound, as `openssl pkey -check` does', () => {
     // The SM2 group order n; a private scalar must lie in [1, n-2].
     const n = Buffer.from('FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123', 'hex');
+    // PKCS#8 as OpenSSL writes an SM2 key: SEQUENCE, version 0, the algorithm, then an OCTET STRING
+    // holding the SEC1 ECPrivateKey: SEQUENCE, version 1, and the 32-byte scalar's OCTET STRING.
+    const beforeScalar = Buffer.from(`308187020100${SM2_ALGORITHM_IDENTIFIER}046d306b0201010420`, 'hex');
     const withScalar = (scalar: Buffer) => {
       const der = generateSm2KeyPair().privateKey.toDer();
-      const at = der.indexOf(Buffer.from('0420', 'hex'), 30) + 2; // the 32-byte OCTET STRING of the scalar
+      assert.deepEqual(der.subarray(0, beforeScalar.length), beforeScalar, 'the scalar is where this test patches it');
       const patched = Buffer.from(der);
-      scalar.copy(patched, at);
+      scalar.copy(patched, beforeScalar.length);
       return patched;
     };
+    const outOfRange = 'cannot read the SM2 private key: the SM2 private key is invalid (its scalar is out of range or its public point belongs to another key)';
+    /** The soundness check refused it (not a DER parse error from patching the wrong bytes), with OpenSSL's own reason appended. */
+    const refusedAsOutOfRange = (error: unknown) => {
+      assert.ok(error instanceof Sm2KeyError, String(error));
+      assert.equal(error.message.replace(/ \(OpenSSL: .*\)$/, ''), outOfRange);
+      return true;
+    };
+
+    it('(the patch itself: the key\'s own scalar put back loads)', () => {
+      const der = generateSm2KeyPair().privateKey.toDer();
+      const patched = Buffer.from(der);
+      der.subarray(beforeScalar.length, beforeScalar.length + 32).copy(patched, beforeScalar.length);
+      assert.deepEqual(importSm2PrivateKey(patched).toDer(), der);
+    });
 
     it('a scalar of n-1, which would otherwise hang the first signature forever', () => {
       const nMinus1 = Buffer.from(n);
       nMinus1[31]! -= 1;
-      assert.throws(() => importSm2PrivateKey(withScalar(nMinus1)), (e: unknown) => e instanceof Sm2KeyError && /scalar is out of range/.test(e.message));
+      assert.throws(() => importSm2PrivateKey(withScalar(nMinus1)), refusedAsOutOfRange);
     });
 
     it('a scalar of zero or n', () => {
-      assert.throws(() => importSm2PrivateKey(withScalar(Buffer.alloc(32))), Sm2KeyError);
-      assert.throws(() => importSm2PrivateKey(withScalar(n)), Sm2KeyError);
+      assert.throws(() => importSm2PrivateKey(withScalar(Buffer.alloc(32))), refusedAsOutOfRange);
+      assert.throws(() => importSm2PrivateKey(withScalar(n)), refusedAsOutOfRange);
     });
 
     it('a private key whose embedded public point belongs to another key', () => {

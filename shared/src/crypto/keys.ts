@@ -81,7 +81,12 @@ class PrivateKey implements Sm2PrivateKey {
   }
 
   toPem(): string {
-    return encodePem(PRIVATE_LABEL, this.toDer());
+    const der = this.toDer();
+    try {
+      return encodePem(PRIVATE_LABEL, der);
+    } finally {
+      der.fill(0); // the scalar; the PEM string returned cannot be wiped, which is the caller's to keep safe
+    }
   }
 }
 
@@ -109,7 +114,12 @@ export function generateSm2KeyPair(): Sm2KeyPair {
  */
 export function importSm2PrivateKey(key: string | Uint8Array): Sm2PrivateKey {
   const der = toDer(key, PRIVATE_LABEL, privateLabelProblem);
-  return new PrivateKey(parse(() => addon().importPrivateKey(der), 'private'));
+  try {
+    return new PrivateKey(parse(() => addon().importPrivateKey(der), 'private'));
+  } finally {
+    // DER decoded here from PEM is ours to wipe; DER bytes the caller passed are theirs.
+    if (der.buffer !== (key as Uint8Array).buffer) der.fill(0);
+  }
 }
 
 /**

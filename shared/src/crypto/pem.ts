@@ -46,6 +46,7 @@ export function decodePem(text: string): PemBlock {
 
 /** DER bytes as a PEM block with 64-character lines, ending with a newline, as OpenSSL writes it. */
 export function encodePem(label: string, der: Uint8Array): string {
-  const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
+  // A view, not a copy: the DER may be a private key, and a copy would outlive the caller's wipe.
+  const lines = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64').match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { dirname, join } from 'node:path';
+import { isSameProcess, processIdentity } from '@citytrust/shared';
 
 /**
  * A background process of the network (the ledger, the chaincode server) that outlives the
@@ -17,6 +18,8 @@ export interface ProcessRecord {
   /** The log's size when the process started: its own output begins at this byte. */
   readonly logStart: number;
   readonly command: readonly string[];
+  /** The process's start time (see `processIdentity`), so that a reused pid is never signalled. */
+  readonly startTime?: string;
 }
 
 export function recordPath(home: string, name: string): string {
@@ -64,7 +67,8 @@ export function spawnManaged(options: SpawnOptions): ProcessRecord {
     const child = spawn(executable, args, { detached: true, stdio: ['ignore', fd, fd], env: options.env });
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start ${options.name} (${options.command.join(' ')})`);
-    const record: ProcessRecord = { name: options.name, pid: child.pid, startedAt: new Date().toISOString(), endpoint: options.endpoint, log, logStart, command: options.command };
+    const startTime = processIdentity(child.pid)?.startTime;
+    const record: ProcessRecord = { name: options.name, pid: child.pid, startedAt: new Date().toISOString(), endpoint: options.endpoint, log, logStart, command: options.command, ...(startTime ? { startTime } : {}) };
     const path = recordPath(options.home, options.name);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
@@ -75,18 +79,23 @@ export function spawnManaged(options: SpawnOptions): ProcessRecord {
   }
 }
 
-/** SIGTERM, then SIGKILL after `graceMs`; resolves with how it ended. Removes the record. */
+/**
+ * SIGTERM, then SIGKILL after `graceMs`; resolves with how it ended. Removes the record. Only the
+ * recorded process itself is signalled: a pid now held by another process (same pid, another
+ * start time) counts as not running.
+ */
 export async function stopManaged(home: string, record: ProcessRecord, graceMs = 10_000): Promise<'stopped' | 'killed' | 'not running'> {
   let outcome: 'stopped' | 'killed' | 'not running' = 'not running';
-  if (isAlive(record.pid)) {
+  const running = () => (record.startTime === undefined ? isAlive(record.pid) : isSameProcess({ pid: record.pid, startTime: record.startTime }));
+  if (running()) {
     outcome = 'stopped';
     signal(record.pid, 'SIGTERM');
     const deadline = Date.now() + graceMs;
-    while (isAlive(record.pid) && Date.now() < deadline) await sleep(50);
-    if (isAlive(record.pid)) {
+    while (running() && Date.now() < deadline) await sleep(50);
+    if (running()) {
       signal(record.pid, 'SIGKILL');
       outcome = 'killed';
-      while (isAlive(record.pid)) await sleep(20);
+      while (running()) await sleep(20);
     }
   }
   rmSync(recordPath(home, record.name), { force: true });
