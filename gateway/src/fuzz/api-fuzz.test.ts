@@ -65,6 +65,8 @@ async function fuzz(caller: string, token?: string): Promise<{ report: FuzzRepor
         '--generation-database', 'none', '--no-color', '--report', 'json', '--report-dir', reports,
         ...(token ? ['--header', `Authorization: Bearer ${token}`] : []),
       ], {
+        // Its working directory gets its caches (.schemathesis/): a temporary one, not the repository.
+        cwd: reports,
         env: { ...process.env, SCHEMATHESIS_HOOKS: 'checks', PYTHONPATH: fuzzSources },
         maxBuffer: 64 * 1024 * 1024,
       }, (_error, stdout, stderr) => resolve(`${stdout}${stderr}`)); // the report says how it went
