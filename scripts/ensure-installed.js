@@ -12,11 +12,16 @@ const installed = join(root, 'node_modules', '.package-lock.json');
 const lock = join(root, 'package-lock.json');
 const addon = join(root, 'shared', 'build', 'Release', 'citytrust_crypto.node');
 
-// node-gyp downloads Node's headers unless told where they are, and this network reaches only
+// node-gyp downloads Node's headers unless told where they are, and a machine may reach only
 // package registries: point it at the headers that ship with the running Node, when they do.
+// node-gyp reads `npm_package_config_node_gyp_<option>` from its environment, which npm passes
+// through untouched; `npm_config_nodedir` would work too, but npm 11 warns "Unknown env config"
+// for it on every run.
 const nodePrefix = join(process.execPath, '..', '..');
 const env = { ...process.env };
-if (!env.npm_config_nodedir && existsSync(join(nodePrefix, 'include', 'node', 'node_api.h'))) env.npm_config_nodedir = nodePrefix;
+if (!env.npm_package_config_node_gyp_nodedir && existsSync(join(nodePrefix, 'include', 'node', 'node_api.h'))) {
+  env.npm_package_config_node_gyp_nodedir = nodePrefix;
+}
 
 const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs;
 if (stale || !existsSync(addon)) {

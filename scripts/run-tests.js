@@ -1,32 +1,25 @@
 #!/usr/bin/env node
-// Runs every compiled test file of every workspace with Node's own test runner and ends with
-// the one summary line CI reads: "N passed, N failed".
+// Runs every test in the sources (compiled from each workspace's src/, see test-files.js) with
+// Node's own test runner and ends with the one summary line CI reads: "N passed, N failed".
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { readdirSync, statSync, readFileSync, mkdtempSync } = require('node:fs');
-const { join } = require('node:path');
+const { readFileSync, mkdtempSync } = require('node:fs');
+const { join, relative } = require('node:path');
 const { tmpdir } = require('node:os');
+const { testFiles } = require('./test-files');
 
 const root = join(__dirname, '..');
 const workspaces = require(join(root, 'package.json')).workspaces;
 
-function testFiles(dir) {
-  let found = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) found = found.concat(testFiles(path));
-    else if (name.endsWith('.test.js')) found.push(path);
-  }
-  return found;
-}
-
-const files = workspaces.flatMap((ws) => {
-  const dist = join(root, ws, 'dist');
-  try { return testFiles(dist); } catch { return []; }
-});
-if (files.length === 0) {
-  console.error('No compiled test files found: run `npm run build` first.');
+const { files, uncompiled, stale } = testFiles(root, workspaces);
+if (uncompiled.length > 0) {
+  console.error(`${uncompiled.length} test(s) in the sources have no compiled file: run \`npm run build\` first.`);
+  for (const file of uncompiled) console.error(`  ${relative(root, file)}`);
   process.exit(1);
+}
+if (stale.length > 0) {
+  console.log(`Not running ${stale.length} compiled test(s) whose source is gone:`);
+  for (const file of stale) console.log(`  ${relative(root, file)}`);
 }
 
 const tap = join(mkdtempSync(join(tmpdir(), 'citytrust-tests-')), 'results.tap');

@@ -1,6 +1,6 @@
 /**
  * The city departments that run CityTrust's nodes (委办局), keyed by their Fabric MSP id.
- * Names follow the domain glossary in the requirements. The network description and the
+ * Names follow the glossary in docs/domain.md. The network description and the
  * gateway both read this list, so a department is added here once.
  */
 export interface Department {

@@ -41,7 +41,7 @@ export class Sm2AddonUnavailableError extends Error {
     super(
       `the CityTrust SM2 addon (shared/build/Release/citytrust_crypto.node) cannot be loaded (${firstLine(cause)}). ` +
         'Build it with `npm install` (or `npm rebuild @citytrust/shared`) at the repository root; ' +
-        'that needs a C compiler, make, python3 and Node\'s headers (offline: `npm config set nodedir /usr`).',
+        'that needs a C compiler, make, python3 and Node\'s headers (offline: `export npm_package_config_node_gyp_nodedir=/usr` first).',
       { cause },
     );
     this.name = 'Sm2AddonUnavailableError';
