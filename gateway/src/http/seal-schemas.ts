@@ -9,8 +9,10 @@ const strict = { additionalProperties: false } as const;
 const Hex64 = (description: string) => Type.String({ pattern: '^[0-9a-f]{64}$', description });
 const Digest = Hex64('SM3 digest of the document, 64 lower-case hex characters.');
 const KeyId = Hex64('The seal key\'s id: SM3 of its SubjectPublicKeyInfo DER, hex.');
-const Document = Type.String({ pattern: '^[A-Za-z0-9+/]*={0,2}$', minLength: 4, description: 'The document\'s bytes, base64; the gateway computes its SM3 digest and keeps nothing. For large documents send `digest` instead.' });
-const Signature = Type.String({ pattern: '^[A-Za-z0-9+/]{8,96}={0,2}$', description: 'The DER SM2 signature (GB/T 32918, user ID 1234567812345678) over the 32 digest bytes, base64.' });
+// Base64 as RFC 4648 writes it: whole 4-character groups, padding only at the end.
+const BASE64 = '(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?';
+const Document = Type.String({ pattern: `^${BASE64}$`, minLength: 4, description: 'The document\'s bytes, base64; the gateway computes its SM3 digest and keeps nothing. For large documents send `digest` instead.' });
+const Signature = Type.String({ pattern: `^${BASE64}$`, minLength: 8, maxLength: 96, description: 'The DER SM2 signature (GB/T 32918, user ID 1234567812345678) over the 32 digest bytes, base64.' });
 const MspId = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9]*MSP$', maxLength: 64, description: 'A department, by its Fabric MSP id.' });
 const LedgerTime = Type.String({ description: 'RFC 3339 with nine fraction digits, from the ledger.' });
 
