@@ -1,0 +1,169 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { canonicalJson, sm3 } from '@citytrust/shared';
+import { common } from '@hyperledger/fabric-protos';
+import { openLedgerClient, type LedgerClient, type NetworkDescription } from '@citytrust/network-config';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeTestNetworkDescription } from '@citytrust/network-config/dist/testing/test-network-description';
+import { downEmbeddedNetwork, upEmbeddedNetwork } from '@citytrust/test-network';
+import { fabricLedger } from '../ledger/fabric-ledger';
+import type { Ledger } from '../ledger/ledger';
+import { startTestGateway, type TestGateway } from '../test-support/test-gateway';
+
+/**
+ * Data-sharing trails end to end on the embedded ledger, through the REST API as each kind of
+ * user meets it: departments register items and legal bases, officers exchange data, citizens
+ * grant and revoke consent, read their log and object, and departments answer.
+ */
+const MARKET = 'MarketRegulationMSP';
+const CREDIT = 'CreditOfficeMSP';
+const ENTERPRISE = { kind: 'enterprise', uscc: '914403001922038216' } as const;
+const IDENTITY_NUMBER = '110101199003074258';
+const OTHER_IDENTITY_NUMBER = '320202198511111234';
+const CITIZEN_NAME = '王小明';
+const PURPOSE = 'credit-repair.review';
+const inAYear = () => new Date(Date.now() + 365 * 86_400_000).toISOString();
+const aMinuteAgo = () => new Date(Date.now() - 60_000).toISOString();
+
+let home: string;
+let description: NetworkDescription;
+let client: LedgerClient;
+let ledger: Ledger;
+let gateway: TestGateway;
+const tokens: Record<string, string> = {};
+const suiteNetworkFile = process.env.CITYTRUST_NETWORK;
+
+type Method = 'GET' | 'POST';
+async function call(method: Method, url: string, token: string, body?: object) {
+  const response = await gateway.server.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body ? { payload: body } : {}) });
+  return { status: response.statusCode, body: response.json() };
+}
+
+async function citizenToken(identityNumber: string, username: string): Promise<string> {
+  const subjectKey = gateway.services.subjectKeys.derive(identityNumber);
+  const citizen = await gateway.services.users.create({ username, role: 'citizen', subjectKey, citizenPublicKey: 'not used: these tests sign in with tokens' }, 'trails test');
+  return gateway.services.tokens.issue(citizen.id, citizen.role).token;
+}
+
+before(async () => {
+  home = mkdtempSync(join(tmpdir(), 'citytrust-trails-'));
+  const written = await writeTestNetworkDescription(home);
+  description = written.description;
+  process.env.CITYTRUST_NETWORK = written.path;
+  const { crypto } = await upEmbeddedNetwork({ home, description });
+  client = openLedgerClient({ description, crypto });
+  ledger = fabricLedger({ client, channel: description.channel, chaincode: description.chaincode.name, healthDepartment: MARKET });
+  gateway = await startTestGateway({}, ledger);
+  for (const { mspId } of description.departments) {
+    await gateway.services.seals.generateKey(mspId, 'trails test');
+    await gateway.services.seals.registerKey(mspId, inAYear());
+  }
+  tokens.marketAdmin = (await gateway.userWithToken('admin', MARKET)).token;
+  tokens.creditOfficer = (await gateway.userWithToken('department-officer', CREDIT)).token;
+  tokens.marketOfficer = (await gateway.userWithToken('department-officer', MARKET)).token;
+  tokens.citizen = await citizenToken(IDENTITY_NUMBER, 'citizen.wang');
+  tokens.otherCitizen = await citizenToken(OTHER_IDENTITY_NUMBER, 'citizen.li');
+  for (const item of [
+    { code: 'MR-ENT-BASIC', name: '企业基本信息', shareType: 'conditional', sensitivity: 2 },
+    { code: 'MR-ENT-PUBLIC', name: '企业公示信息', shareType: 'unconditional', sensitivity: 1 },
+    { code: 'MR-PERSON-LICENCE', name: '个体工商户登记信息', shareType: 'conditional', sensitivity: 3 },
+  ]) {
+    const registered = await call('POST', '/api/v1/catalog/items', tokens.marketAdmin!, item);
+    assert.equal(registered.status, 201, JSON.stringify(registered.body));
+  }
+});
+
+after(async () => {
+  await gateway?.close();
+  client?.close();
+  if (suiteNetworkFile === undefined) delete process.env.CITYTRUST_NETWORK;
+  else process.env.CITYTRUST_NETWORK = suiteNetworkFile;
+  await downEmbeddedNetwork(home).catch(() => undefined);
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('a department shares an enterprise\'s data under a legal basis', () => {
+  test('the exchange returns the data with a receipt whose digest matches it, and the trail is on the ledger', async () => {
+    const basis = await call('POST', '/api/v1/authorizations/legal-bases', tokens.marketAdmin!, { grantee: CREDIT, items: ['MR-ENT-BASIC'], purpose: PURPOSE, scenario: '一网通办: 信用修复', validFrom: aMinuteAgo(), validUntil: inAYear() });
+    assert.equal(basis.status, 201, JSON.stringify(basis.body));
+    const exchange = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject: ENTERPRISE, items: ['MR-ENT-BASIC'], purpose: PURPOSE, authorizationId: basis.body.authorizationId, caseReference: 'YWTB-2027-000123', qualityRating: 4 });
+    assert.equal(exchange.status, 200, JSON.stringify(exchange.body));
+    assert.equal(exchange.body.data['MR-ENT-BASIC'].notice, 'DEMO DATA: not a real record');
+    assert.equal(exchange.body.receipt.resultDigest, sm3(canonicalJson(exchange.body.data)).toString('hex'));
+    assert.equal(exchange.body.receipt.seal.department, CREDIT);
+    const stored = JSON.parse(Buffer.from(await ledger.evaluate({ department: MARKET, contract: 'trail', transaction: 'getTrail', arguments: [exchange.body.receipt.trailId] })).toString());
+    assert.deepEqual([stored.outcome, stored.department, stored.resultDigest, stored.qualityRating], ['granted', CREDIT, exchange.body.receipt.resultDigest, 4]);
+  });
+
+  test('an access outside the legal basis is refused with its check, and the refused attempt is recorded', async () => {
+    const basis = await call('POST', '/api/v1/authorizations/legal-bases', tokens.marketAdmin!, { grantee: CREDIT, items: ['MR-ENT-BASIC'], purpose: PURPOSE, scenario: 'narrow', validFrom: aMinuteAgo(), validUntil: inAYear() });
+    const refused = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject: ENTERPRISE, items: ['MR-ENT-BASIC'], purpose: 'marketing', authorizationId: basis.body.authorizationId, caseReference: 'X-1' });
+    assert.equal(refused.status, 403);
+    assert.deepEqual([refused.body.error.code, refused.body.error.details.check], ['access_refused', 'purpose_out_of_scope']);
+    const attempt = JSON.parse(Buffer.from(await ledger.evaluate({ department: MARKET, contract: 'trail', transaction: 'getTrail', arguments: [refused.body.error.details.refusalTrailId] })).toString());
+    assert.deepEqual([attempt.outcome, attempt.refusal.check, attempt.resultDigest], ['refused', 'purpose_out_of_scope', '']);
+  });
+
+  test('a department admin registers only its own items, and an officer cannot register at all', async () => {
+    const notAdmin = await call('POST', '/api/v1/catalog/items', tokens.marketOfficer!, { code: 'MR-X', name: 'x', shareType: 'conditional', sensitivity: 2 });
+    assert.deepEqual([notAdmin.status, notAdmin.body.error.code], [403, 'forbidden']);
+    const basis = await call('POST', '/api/v1/authorizations/legal-bases', tokens.marketAdmin!, { grantee: CREDIT, items: ['MR-NOPE'], purpose: PURPOSE, scenario: 's', validFrom: aMinuteAgo(), validUntil: inAYear() });
+    assert.deepEqual([basis.status, basis.body.error.code, basis.body.error.details.check], [404, 'not_found', 'unknown_item']);
+  });
+});
+
+describe('a citizen decides, sees and objects', () => {
+  test('consent, access, the citizen\'s own log, revocation, a refused access, an objection and its answer', async () => {
+    const consent = await call('POST', '/api/v1/me/consents', tokens.citizen!, { grantee: CREDIT, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, validFrom: aMinuteAgo(), validUntil: inAYear() });
+    assert.equal(consent.status, 201, JSON.stringify(consent.body));
+    const person = { kind: 'person', identityNumber: IDENTITY_NUMBER };
+    const granted = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject: person, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, authorizationId: consent.body.authorizationId, caseReference: 'YWTB-2027-000200' });
+    assert.equal(granted.status, 200, JSON.stringify(granted.body));
+    const someoneElse = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject: { kind: 'person', identityNumber: OTHER_IDENTITY_NUMBER }, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, authorizationId: consent.body.authorizationId, caseReference: 'YWTB-2027-000201' });
+    assert.deepEqual([someoneElse.status, someoneElse.body.error.details.check], [403, 'subject_out_of_scope']);
+
+    const log = await call('GET', '/api/v1/me/trails', tokens.citizen!);
+    assert.equal(log.status, 200);
+    assert.deepEqual(log.body.trails.map((t: { trailId: string; department: string; outcome: string }) => [t.trailId, t.department, t.outcome]), [[granted.body.receipt.trailId, CREDIT, 'granted']]);
+    const otherLog = await call('GET', '/api/v1/me/trails', tokens.otherCitizen!);
+    assert.deepEqual(otherLog.body.trails.map((t: { outcome: string; refusal: { check: string } }) => [t.outcome, t.refusal.check]), [['refused', 'subject_out_of_scope']]);
+
+    const notMine = await call('POST', `/api/v1/me/consents/${consent.body.authorizationId}/revoke`, tokens.otherCitizen!, { reason: 'not mine' });
+    assert.deepEqual([notMine.status, notMine.body.error.code], [404, 'not_found']);
+    const revoked = await call('POST', `/api/v1/me/consents/${consent.body.authorizationId}/revoke`, tokens.citizen!, { reason: '不再需要' });
+    assert.deepEqual([revoked.status, revoked.body.status], [200, 'revoked']);
+    const after = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject: person, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, authorizationId: consent.body.authorizationId, caseReference: 'YWTB-2027-000202' });
+    assert.deepEqual([after.status, after.body.error.details.check], [403, 'authorization_revoked']);
+    assert.match(after.body.error.message, /\(不再需要\)/);
+
+    const notMyTrail = await call('POST', '/api/v1/me/objections', tokens.otherCitizen!, { trailId: granted.body.receipt.trailId, reason: 'x' });
+    assert.deepEqual([notMyTrail.status, notMyTrail.body.error.code], [404, 'not_found']);
+    const objection = await call('POST', '/api/v1/me/objections', tokens.citizen!, { trailId: granted.body.receipt.trailId, reason: '我没有申请信用修复' });
+    assert.deepEqual([objection.status, objection.body.status, objection.body.department], [201, 'open', CREDIT]);
+    const wrongDepartment = await call('POST', `/api/v1/objections/${granted.body.receipt.trailId}/answer`, tokens.marketOfficer!, { outcome: 'justified', text: 'x' });
+    assert.deepEqual([wrongDepartment.status, wrongDepartment.body.error.details.check], [403, 'other_department']);
+    const answered = await call('POST', `/api/v1/objections/${granted.body.receipt.trailId}/answer`, tokens.creditOfficer!, { outcome: 'justified', text: '依据案件 YWTB-2027-000200 的申请' });
+    assert.deepEqual([answered.status, answered.body.status, answered.body.answer.outcome], [200, 'answered', 'justified']);
+
+    const log2 = await call('GET', '/api/v1/me/trails', tokens.citizen!);
+    assert.deepEqual(log2.body.trails.map((t: { outcome: string }) => t.outcome), ['granted', 'refused']);
+  });
+
+  test('a malformed identity number is a 400 naming the field, and nothing is recorded', async () => {
+    const response = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject: { kind: 'person', identityNumber: '110101199003074259' }, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, caseReference: 'X' });
+    assert.deepEqual([response.status, response.body.error.code, response.body.error.details.field], [400, 'invalid_request', 'subject.identityNumber']);
+  });
+});
+
+test('no block of the channel holds a test subject\'s identity number or name, in any encoding', async () => {
+  const qscc = client.network(MARKET).getContract('qscc');
+  const height = Number(common.BlockchainInfo.deserializeBinary(await qscc.evaluateTransaction('GetChainInfo', description.channel)).getHeight());
+  assert.ok(height > 5, `the suite wrote blocks (height ${height})`);
+  const needles = [IDENTITY_NUMBER, OTHER_IDENTITY_NUMBER, CITIZEN_NAME].flatMap((text) => [Buffer.from(text, 'utf8'), Buffer.from(text, 'utf16le'), Buffer.from(Buffer.from(text).toString('base64'))]);
+  for (let number = 0; number < height; number++) {
+    const block = Buffer.from(await qscc.evaluateTransaction('GetBlockByNumber', description.channel, String(number)));
+    for (const needle of needles) assert.equal(block.includes(needle), false, `block ${number} holds ${JSON.stringify(needle.toString())}`);
+  }
+});
