@@ -9,3 +9,4 @@ export { registerCitizen } from './users/register-citizen';
 export { fabricLedger, LedgerRejectedError, type FabricLedgerOptions } from './ledger/fabric-ledger';
 export { newSealService, documentDigest, SealRefusedApiError, type SealService, type SealKeyListing, type DocumentSealReceipt } from './seals/seal-service';
 export { newSealKeyCustody, type SealKeyCustody, type CustodyKey, type SealSigner } from './seals/seal-key-custody';
+export type { GatewayServices } from './http/services';

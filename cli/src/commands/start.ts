@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { GatewayDatabase, Ledger, RunningGateway, SupervisorEvent } from '@citytrust/gateway';
+import type { GatewayDatabase, GatewayServices, Ledger, RunningGateway, SupervisorEvent } from '@citytrust/gateway';
 import { processIdentity } from '@citytrust/shared';
 import type { Command } from '../command';
 import { newProgress } from '../progress';
@@ -115,6 +115,10 @@ export const startCommand: Command = {
         `  Database      ${redactUrl(database.url)}`,
         `  Logs          ${logs}`,
         ...(await services.users.hasAdmin() ? [] : ['', 'No admin exists yet: create one with', '  npx citytrust admin bootstrap --username <name> --department <MSP id> --password-file <file>']),
+        ...(await departmentsWithoutSealKey(services, description.departments.map((d) => d.mspId))).flatMap((mspId, i) => [
+          ...(i === 0 ? ['', 'Departments without a seal key cannot seal records or documents yet; a department admin runs:'] : []),
+          `  npx citytrust seal keygen --department ${mspId} && npx citytrust seal register --department ${mspId}`,
+        ]),
         '',
         'Press Ctrl-C to stop.',
       ].join('\n'));
@@ -158,4 +162,14 @@ function takeFirstAdminFromEnvironment(): { username: string; password: string; 
   const { CITYTRUST_ADMIN_USERNAME: username, CITYTRUST_ADMIN_PASSWORD: password, CITYTRUST_ADMIN_DEPARTMENT: department } = process.env;
   delete process.env.CITYTRUST_ADMIN_PASSWORD;
   return username && password && department ? { username, password, department } : undefined;
+}
+
+/** The departments whose seal key is not active in the gateway's custody (so it cannot seal for them). */
+async function departmentsWithoutSealKey(services: GatewayServices, departments: readonly string[]): Promise<string[]> {
+  const missing: string[] = [];
+  for (const department of departments) {
+    const keys = await services.seals.listKeys(department).catch(() => []);
+    if (!keys.some((key) => key.custody?.state === 'active')) missing.push(department);
+  }
+  return missing;
 }
