@@ -1,4 +1,14 @@
-import { common, msp, peer } from '@hyperledger/fabric-protos';
+// The message modules themselves, not the package index: the index also loads the gRPC service
+// definitions (and @grpc/grpc-js), which a browser cannot run.
+import * as common from '@hyperledger/fabric-protos/lib/common/common_pb';
+import * as configtx from '@hyperledger/fabric-protos/lib/common/configtx_pb';
+import * as identities from '@hyperledger/fabric-protos/lib/msp/identities_pb';
+import * as mspConfig from '@hyperledger/fabric-protos/lib/msp/msp_config_pb';
+import * as chaincode from '@hyperledger/fabric-protos/lib/peer/chaincode_pb';
+import * as chaincodeEvent from '@hyperledger/fabric-protos/lib/peer/chaincode_event_pb';
+import * as proposal from '@hyperledger/fabric-protos/lib/peer/proposal_pb';
+import * as proposalResponse from '@hyperledger/fabric-protos/lib/peer/proposal_response_pb';
+import * as transaction from '@hyperledger/fabric-protos/lib/peer/transaction_pb';
 import { concatBytes as concat, fromBase64, fromUtf8, pemBlocks } from './bytes';
 
 /**
@@ -8,7 +18,7 @@ import { concatBytes as concat, fromBase64, fromUtf8, pemBlocks } from './bytes'
  * browser too.
  */
 
-/** A Fabric identity (`msp.SerializedIdentity`): its MSP id and its certificate's DER. */
+/** A Fabric identity (`identities.SerializedIdentity`): its MSP id and its certificate's DER. */
 export interface FabricIdentity {
   readonly mspId: string;
   readonly certificate: Uint8Array;
@@ -85,7 +95,7 @@ export function channelTrustOf(configBlock: common.Block): ChannelTrust {
   if (channelHeader.getType() !== common.HeaderType.CONFIG) {
     throw new Error(`its envelope is of type ${headerTypeName(channelHeader.getType())}, not CONFIG`);
   }
-  const channelGroup = common.ConfigEnvelope.deserializeBinary(payload.getData_asU8()).getConfig()?.getChannelGroup();
+  const channelGroup = configtx.ConfigEnvelope.deserializeBinary(payload.getData_asU8()).getConfig()?.getChannelGroup();
   const organizations = (groupName: string) => {
     const group = channelGroup?.getGroupsMap().get(groupName);
     if (!group) return [];
@@ -94,10 +104,10 @@ export function channelTrustOf(configBlock: common.Block): ChannelTrust {
   return { channelId: channelHeader.getChannelId(), orderers: organizations('Orderer'), applications: organizations('Application') };
 }
 
-function organizationOf(group: common.ConfigGroup, name: string): ConfigOrganization {
+function organizationOf(group: configtx.ConfigGroup, name: string): ConfigOrganization {
   const value = group.getValuesMap().get('MSP');
   if (!value) throw new Error(`organisation ${name} of the channel configuration has no MSP value`);
-  const config = msp.FabricMSPConfig.deserializeBinary(msp.MSPConfig.deserializeBinary(value.getValue_asU8()).getConfig_asU8());
+  const config = mspConfig.FabricMSPConfig.deserializeBinary(mspConfig.MSPConfig.deserializeBinary(value.getValue_asU8()).getConfig_asU8());
   return {
     mspId: config.getName(),
     rootCertificates: config.getRootCertsList_asU8().flatMap(certificatesOf),
@@ -145,14 +155,14 @@ export function endorserTransactionOf(envelopeBytes: Uint8Array): EndorserTransa
     signature: envelope.getSignature_asU8(),
   };
   if (base.type !== common.HeaderType.ENDORSER_TRANSACTION) return { ...base, arguments: [], event: undefined };
-  const actions = peer.Transaction.deserializeBinary(payload.getData_asU8()).getActionsList();
+  const actions = transaction.Transaction.deserializeBinary(payload.getData_asU8()).getActionsList();
   if (actions.length !== 1) throw new Error(`the transaction has ${actions.length} actions; Fabric's peers accept exactly one`);
-  const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(actions[0]!.getPayload_asU8());
-  const proposalPayload = peer.ChaincodeProposalPayload.deserializeBinary(actionPayload.getChaincodeProposalPayload_asU8());
-  const invocation = peer.ChaincodeInvocationSpec.deserializeBinary(proposalPayload.getInput_asU8());
-  const responsePayload = peer.ProposalResponsePayload.deserializeBinary(actionPayload.getAction()?.getProposalResponsePayload_asU8() ?? new Uint8Array(0));
-  const eventBytes = peer.ChaincodeAction.deserializeBinary(responsePayload.getExtension_asU8()).getEvents_asU8();
-  const event = eventBytes.length > 0 ? peer.ChaincodeEvent.deserializeBinary(eventBytes) : undefined;
+  const actionPayload = transaction.ChaincodeActionPayload.deserializeBinary(actions[0]!.getPayload_asU8());
+  const proposalPayload = proposal.ChaincodeProposalPayload.deserializeBinary(actionPayload.getChaincodeProposalPayload_asU8());
+  const invocation = chaincode.ChaincodeInvocationSpec.deserializeBinary(proposalPayload.getInput_asU8());
+  const responsePayload = proposalResponse.ProposalResponsePayload.deserializeBinary(actionPayload.getAction()?.getProposalResponsePayload_asU8() ?? new Uint8Array(0));
+  const eventBytes = proposal.ChaincodeAction.deserializeBinary(responsePayload.getExtension_asU8()).getEvents_asU8();
+  const event = eventBytes.length > 0 ? chaincodeEvent.ChaincodeEvent.deserializeBinary(eventBytes) : undefined;
   return {
     ...base,
     arguments: invocation.getChaincodeSpec()?.getInput()?.getArgsList_asU8() ?? [],
@@ -171,7 +181,7 @@ export function ledgerTime(timestamp: { readonly seconds: number; readonly nanos
 
 /** A `TxValidationCode`'s name, as Fabric's tools print it. */
 export function validationCodeName(code: number): string {
-  return Object.entries(peer.TxValidationCode).find(([, value]) => value === code)?.[0] ?? `UNKNOWN_CODE_${code}`;
+  return Object.entries(transaction.TxValidationCode).find(([, value]) => value === code)?.[0] ?? `UNKNOWN_CODE_${code}`;
 }
 
 export function headerTypeName(type: number): string {
@@ -179,7 +189,7 @@ export function headerTypeName(type: number): string {
 }
 
 function fabricIdentity(serialized: Uint8Array): FabricIdentity {
-  const identity = msp.SerializedIdentity.deserializeBinary(serialized);
+  const identity = identities.SerializedIdentity.deserializeBinary(serialized);
   const [certificate] = certificatesOf(identity.getIdBytes_asU8());
   if (!certificate) throw new Error(`the identity of ${identity.getMspid() || 'an unnamed MSP'} carries no certificate`);
   return { mspId: identity.getMspid(), certificate };

@@ -1,4 +1,6 @@
-import { common, peer } from '@hyperledger/fabric-protos';
+// Message modules, not the package index, which loads gRPC (see fabric-block.ts).
+import * as common from '@hyperledger/fabric-protos/lib/common/common_pb';
+import { TxValidationCode } from '@hyperledger/fabric-protos/lib/peer/transaction_pb';
 // The module itself, not the package index: the index loads Node-only crypto, and this verifier
 // must also run in a browser.
 import { canonicalJson } from '@citytrust/shared/dist/canonical-json';
@@ -238,7 +240,7 @@ function checkValidationCode(bundle: ProofBundle, evidence: Evidence): string {
   const filter = blockMetadata(evidence.block(), common.BlockMetadataIndex.TRANSACTIONS_FILTER);
   const code = filter[bundle.transactionIndex];
   if (code === undefined) throw new Error(`block ${bundle.block.number}'s TRANSACTIONS_FILTER has no code for index ${bundle.transactionIndex}: the block was not committed by a peer`);
-  if (code !== peer.TxValidationCode.VALID) {
+  if (code !== TxValidationCode.VALID) {
     throw new Error(`the committing peer marked the transaction ${validationCodeName(code)} (${code}): its writes, and its seal, never took effect`);
   }
   // The filter is the committing peer's verdict; the orderer does not sign it.
@@ -309,7 +311,7 @@ function checkSealKey(bundle: ProofBundle, evidence: Evidence, crypto: ProofCryp
   if (at < key.validFrom) throw new Error(`key ${keyId} is valid from ${key.validFrom}, after the transaction at ${at}`);
   const ended = keyEndedBefore(key, at);
   if (ended) throw new Error(`key ${keyId} ${ended}, before the transaction at ${at}`);
-  return `key ${keyId} is SM3 of its public key, belongs to ${key.department} (the submitter), and was valid at ${at}: registered ${registration.timestamp}, valid ${key.validFrom} to ${key.validUntil}, ${history.length} version(s) in its history, now ${key.status}`;
+  return `key ${keyId} is SM3 of its public key, belongs to ${key.department} (the submitter), and was valid at ${at}: registered ${registration.timestamp}, valid ${key.validFrom} to ${key.validUntil}, ${history.length} version(s) in its history (as seal:keyHistory answered it), now ${key.status}`;
 }
 
 /**
