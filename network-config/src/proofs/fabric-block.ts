@@ -9,7 +9,7 @@ import * as chaincodeEvent from '@hyperledger/fabric-protos/lib/peer/chaincode_e
 import * as proposal from '@hyperledger/fabric-protos/lib/peer/proposal_pb';
 import * as proposalResponse from '@hyperledger/fabric-protos/lib/peer/proposal_response_pb';
 import * as transaction from '@hyperledger/fabric-protos/lib/peer/transaction_pb';
-import { concatBytes as concat, fromBase64, fromUtf8, pemBlocks } from './bytes';
+import { concatBytes as concat, fromUtf8, pemBlocks } from './bytes';
 
 /**
  * Reading a Fabric `common.Block` the way a peer does, for the proof verifier: the header's
@@ -227,7 +227,3 @@ function derLength(length: number): Uint8Array {
   return Uint8Array.of(0x80 | bytes.length, ...bytes);
 }
 
-/** Decodes a block from the bundle's base64. */
-export function decodeBlock(base64: string): common.Block {
-  return common.Block.deserializeBinary(fromBase64(base64));
-}

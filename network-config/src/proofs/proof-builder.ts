@@ -1,3 +1,4 @@
+import type { Contract } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 import { canonicalJson, sm3, type SealKeyVersion } from '@citytrust/shared';
 import type { LedgerClient } from '../client/ledger-client';
@@ -64,7 +65,7 @@ export async function buildProofBundle(client: LedgerClient, description: Networ
   };
 }
 
-async function blockOfTransaction(qscc: ReturnType<ReturnType<LedgerClient['network']>['getContract']>, channel: string, transactionId: string): Promise<Uint8Array> {
+async function blockOfTransaction(qscc: Contract, channel: string, transactionId: string): Promise<Uint8Array> {
   try {
     return await qscc.evaluateTransaction('GetBlockByTxID', channel, transactionId);
   } catch (error) {
