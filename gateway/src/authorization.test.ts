@@ -30,6 +30,7 @@ const probes: Record<OperationId, { method: 'GET' | 'POST'; url: string; body?: 
   exchangeData: { method: 'POST', url: '/api/v1/exchange', body: { subject: { kind: 'enterprise', uscc: '914403001922038216' }, items: ['MR-PROBE'], purpose: 'probe', caseReference: 'probe' } },
   answerObjection: { method: 'POST', url: `/api/v1/objections/${'0'.repeat(64)}/answer`, body: { outcome: 'justified', text: 'probe' } },
   listMyTrails: { method: 'GET', url: '/api/v1/me/trails' },
+  getTrailProof: { method: 'GET', url: `/api/v1/trails/${'0'.repeat(64)}/proof` },
   grantConsent: { method: 'POST', url: '/api/v1/me/consents', body: { grantee: 'CreditOfficeMSP', items: ['MR-PROBE'], purpose: 'probe', validFrom: '2027-01-01T00:00:00Z', validUntil: '2028-01-01T00:00:00Z' } },
   revokeConsent: { method: 'POST', url: `/api/v1/me/consents/${'0'.repeat(64)}/revoke`, body: { reason: 'probe' } },
   raiseObjection: { method: 'POST', url: '/api/v1/me/objections', body: { trailId: '0'.repeat(64), reason: 'probe' } },

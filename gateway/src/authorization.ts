@@ -35,6 +35,7 @@ export const authorizationTable = {
   registerLegalBasis: ['admin'],
   exchangeData: ['department-officer'],
   answerObjection: ['department-officer', 'admin'],
+  getTrailProof: ['citizen', 'department-officer', 'admin', 'auditor'],
   listMyTrails: ['citizen'],
   grantConsent: ['citizen'],
   revokeConsent: ['citizen'],

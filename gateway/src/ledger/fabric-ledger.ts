@@ -1,8 +1,8 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import { common, peer } from '@hyperledger/fabric-protos';
-import type { LedgerClient } from '@citytrust/network-config';
-import { ApiError, DependencyUnavailableError } from '../errors';
+import { buildProofBundle, ProofUnavailableError, type LedgerClient } from '@citytrust/network-config';
+import { ApiError, DependencyUnavailableError, NotFoundError } from '../errors';
 import type { Ledger, LedgerCall, LedgerHealth, SubmittedTransaction } from './ledger';
 
 export interface FabricLedgerOptions {
@@ -93,6 +93,19 @@ export function fabricLedger(options: FabricLedgerOptions): Ledger {
         return await contract(call).evaluateTransaction(call.transaction, ...call.arguments);
       } catch (error) {
         throw toApiError(error, call);
+      }
+    },
+
+    async proofBundle(transactionId) {
+      try {
+        return await buildProofBundle(client, { channel, departments: [{ mspId: options.healthDepartment }] }, transactionId);
+      } catch (error) {
+        if (error instanceof ProofUnavailableError) {
+          throw error.reason === 'unknown_transaction'
+            ? new NotFoundError(`no transaction ${transactionId} on channel ${channel}`)
+            : new ApiError(422, 'not_sealed', `transaction ${transactionId} carries no seal, so there is nothing to prove about it: ${error.message}`);
+        }
+        throw toApiError(error, { department: options.healthDepartment, contract: 'qscc', transaction: 'GetBlockByTxID', arguments: [] });
       }
     },
 

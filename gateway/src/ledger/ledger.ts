@@ -1,3 +1,4 @@
+import type { ProofBundle } from '@citytrust/network-config';
 import { DependencyUnavailableError } from '../errors';
 
 /**
@@ -43,6 +44,12 @@ export interface Ledger {
   submit(call: LedgerCall): Promise<SubmittedTransaction>;
   /** A read-only query of committed state. */
   evaluate(call: LedgerCall): Promise<Uint8Array>;
+  /**
+   * The proof bundle of a sealed transaction: its block, the orderer's trust roots, its record,
+   * seal and key history, checkable offline (`citytrust proof verify`). 404 for an unknown
+   * transaction, 422 `not_sealed` for one that carries no seal.
+   */
+  proofBundle(transactionId: string): Promise<ProofBundle>;
   close(): Promise<void>;
 }
 
@@ -54,5 +61,5 @@ export function disconnectedLedger(reason: string): Ledger {
   const unavailable = async (): Promise<never> => {
     throw new DependencyUnavailableError('ledger', reason);
   };
-  return { health: async () => ({ reachable: false, detail: reason }), submit: unavailable, evaluate: unavailable, close: async () => undefined };
+  return { health: async () => ({ reachable: false, detail: reason }), submit: unavailable, evaluate: unavailable, proofBundle: unavailable, close: async () => undefined };
 }

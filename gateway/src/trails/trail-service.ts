@@ -10,6 +10,7 @@ import type {
   StoredSeal,
   StoredShareTrail,
 } from '@citytrust/shared';
+import type { ProofBundle } from '@citytrust/network-config';
 import { ApiError, ForbiddenError, NotFoundError } from '../errors';
 import { LedgerRejectedError } from '../ledger/fabric-ledger';
 import type { Ledger } from '../ledger/ledger';
@@ -61,7 +62,15 @@ export interface TrailService {
   subjectLog(subject: DataSubject, pageSize: number, bookmark: string): Promise<ShareTrailPage>;
   objectToAccess(subjectKey: string, trailId: string, reason: string): Promise<StoredObjection>;
   answerObjection(officer: Officer, trailId: string, outcome: 'justified' | 'corrected' | 'withdrawn', text: string): Promise<StoredObjection>;
+  /**
+   * The proof bundle of a trail, for whoever may see the trail: its subject (a citizen), the
+   * department that made the access, or an auditor. Anyone else is told it does not exist.
+   */
+  proofOf(trailId: string, viewer: TrailViewer): Promise<ProofBundle>;
 }
+
+/** Who asks to see a trail. */
+export type TrailViewer = { readonly kind: 'subject'; readonly subjectKey: string } | { readonly kind: 'department'; readonly department: string } | { readonly kind: 'auditor' };
 
 export interface TrailServiceOptions {
   readonly ledger: Ledger;
@@ -185,6 +194,18 @@ export function newTrailService(options: TrailServiceOptions): TrailService {
 
     async answerObjection(officer, trailId, outcome, text) {
       return (await submitSealed<StoredObjection>(officer.department, 'answerObjection', { trailId, outcome, text })).stored;
+    },
+
+    async proofOf(trailId, viewer) {
+      const hidden = new NotFoundError(`no trail ${trailId} that you may see`);
+      const trail = await evaluate<StoredShareTrail>(platformDepartment, 'getTrail', [trailId]).catch((error: unknown) => {
+        throw error instanceof NotFoundError ? hidden : error;
+      });
+      const visible = viewer.kind === 'auditor'
+        || (viewer.kind === 'department' && trail.department === viewer.department)
+        || (viewer.kind === 'subject' && trail.subject.kind === 'person' && trail.subject.subjectKey === viewer.subjectKey);
+      if (!visible) throw hidden;
+      return ledger.proofBundle(trailId);
     },
   };
 }

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { canonicalJson, sm3 } from '@citytrust/shared';
 import { common } from '@hyperledger/fabric-protos';
-import { openLedgerClient, type LedgerClient, type NetworkDescription } from '@citytrust/network-config';
+import { openLedgerClient, parseProofBundle, verifyProofBundle, type LedgerClient, type NetworkDescription } from '@citytrust/network-config';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,6 +155,24 @@ describe('a citizen decides, sees and objects', () => {
     const response = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject: { kind: 'person', identityNumber: '110101199003074259' }, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, caseReference: 'X' });
     assert.deepEqual([response.status, response.body.error.code, response.body.error.details.field], [400, 'invalid_request', 'subject.identityNumber']);
   });
+});
+
+test('a trail\'s proof bundle is given to its subject, the accessing department and auditors, and verifies offline', async () => {
+  const consent = await call('POST', '/api/v1/me/consents', tokens.citizen!, { grantee: CREDIT, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, validFrom: aMinuteAgo(), validUntil: inAYear() });
+  const access = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject: { kind: 'person', identityNumber: IDENTITY_NUMBER }, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, authorizationId: consent.body.authorizationId, caseReference: 'PROOF-1' });
+  assert.equal(access.status, 200, JSON.stringify(access.body));
+  const url = `/api/v1/trails/${access.body.receipt.trailId}/proof`;
+  const auditor = (await gateway.userWithToken('auditor')).token;
+  for (const token of [tokens.citizen!, tokens.creditOfficer!, auditor]) {
+    const proof = await call('GET', url, token);
+    assert.equal(proof.status, 200, JSON.stringify(proof.body).slice(0, 300));
+    const report = await verifyProofBundle(parseProofBundle(proof.body));
+    assert.equal(report.valid, true, JSON.stringify(report.checks.filter((c) => !c.passed)));
+  }
+  for (const token of [tokens.otherCitizen!, tokens.marketOfficer!]) {
+    const hidden = await call('GET', url, token);
+    assert.deepEqual([hidden.status, hidden.body.error.code], [404, 'not_found']);
+  }
 });
 
 test('no block of the channel holds a test subject\'s identity number or name, in any encoding', async () => {

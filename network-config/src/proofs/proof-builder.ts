@@ -35,7 +35,10 @@ export interface BuildProofOptions {
  * writeFileSync('proof.json', JSON.stringify(bundle, null, 2));
  * ```
  */
-export async function buildProofBundle(client: LedgerClient, description: NetworkDescription, transactionId: string, options: BuildProofOptions = {}): Promise<ProofBundle> {
+/** What the builder needs of the network: the channel, and a department to ask the ledger as. */
+export type ProofNetwork = Pick<NetworkDescription, 'channel'> & { readonly departments: ReadonlyArray<{ readonly mspId: string }> };
+
+export async function buildProofBundle(client: LedgerClient, description: ProofNetwork, transactionId: string, options: BuildProofOptions = {}): Promise<ProofBundle> {
   const department = options.department ?? description.departments[0]?.mspId;
   if (!department) throw new Error('the network description names no department to ask the ledger as');
   const channel = description.channel;

@@ -3,7 +3,8 @@ import type { DataSubject } from '@citytrust/shared';
 import { ForbiddenError, InvalidRequestError } from '../../errors';
 import type { Principal } from '../../principal';
 import { InvalidIdentityNumberError, type SubjectKeyDeriver } from '../../subjects/subject-key';
-import type { Officer } from '../../trails/trail-service';
+import { ProofBundleSchema } from '@citytrust/network-config';
+import type { Officer, TrailViewer } from '../../trails/trail-service';
 import { responses } from '../schemas';
 import type { GatewayServices } from '../services';
 import {
@@ -68,6 +69,23 @@ export function trailRoutes({ trails, subjectKeys }: GatewayServices): FastifyPl
     }, async (request) => {
       const { subject, ...rest } = request.body;
       return trails.exchange(officerOf(request.principal!), { ...rest, subject: toDataSubject(subject, subjectKeys) });
+    });
+
+    app.get('/api/v1/trails/:trailId/proof', {
+      schema: {
+        operationId: 'getTrailProof',
+        tags: ['data sharing'],
+        summary: 'A trail\'s proof bundle, checkable offline without trusting the gateway (`citytrust proof verify`)',
+        description: 'The block holding the trail, the ordering service\'s trust roots (with the config block they come from), the sealed record and the department\'s seal key history. A citizen gets the proofs of trails about them, a department those of its own accesses, an auditor any; anything else is 404.',
+        params: TrailParams,
+        response: responses({ 200: ProofBundleSchema }, [400, 401, 403, 404, 422, 503]),
+      },
+    }, async (request) => {
+      const principal = request.principal!;
+      const viewer: TrailViewer = principal.role === 'auditor'
+        ? { kind: 'auditor' }
+        : principal.subjectKey ? { kind: 'subject', subjectKey: principal.subjectKey } : { kind: 'department', department: officerOf(principal).department };
+      return trails.proofOf(request.params.trailId, viewer);
     });
 
     app.post('/api/v1/objections/:trailId/answer', {
