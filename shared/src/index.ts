@@ -6,3 +6,4 @@ export * from './grpc-flow-control';
 export * from './seals/seal-records';
 export * from './trails/trail-records';
 export * from './process-identity';
+export * from './seals/seal-key-validity';

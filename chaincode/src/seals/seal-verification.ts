@@ -1,9 +1,9 @@
-import { canonicalJson, importSm2PublicKey, sm2Verify, sm3, type Sm2PublicKey } from '@citytrust/shared';
+import { canonicalJson, importSm2PublicKey, sealKeyEndedAt, sm2Verify, sm3, type Sm2PublicKey } from '@citytrust/shared';
 import type { Context } from 'fabric-contract-api';
 import { isoTimestamp } from '../ledger-timestamp';
 import type { Seal, StoredSeal } from '@citytrust/shared';
 import type { SealKey } from '@citytrust/shared';
-import { keyEndedAt, SEAL_KEY_OBJECT_TYPE } from './seal-key';
+import { SEAL_KEY_OBJECT_TYPE } from './seal-key';
 import { SealRefusedError } from './seal-refusal';
 import { submittingDepartment } from './submitter';
 
@@ -61,7 +61,7 @@ export async function checkSeal(ctx: Context, seal: Seal, at: string, department
   if (at < key.validFrom) {
     return { valid: false, key, check: 'key_not_yet_valid', reason: `seal key ${seal.keyId} is valid from ${key.validFrom}, after this seal's time ${at}` };
   }
-  const ended = keyEndedAt(key, at);
+  const ended = sealKeyEndedAt(key, at);
   if (ended) return { valid: false, key, check: ended.check, reason: endedReason(key, ended.check, ended.since, at) };
   if (!sm2Verify(publicKeyOf(key), Buffer.from(seal.digest, 'hex'), Buffer.from(seal.signature, 'base64'))) {
     return { valid: false, key, check: 'bad_signature', reason: `the signature is not ${key.department}'s SM2 signature over digest ${seal.digest} with key ${seal.keyId}: it was forged, made over other bytes, or damaged` };

@@ -1,3 +1,5 @@
+// The rule's own module, not the package index, which loads Node-only crypto.
+import { sealKeyEndedAt } from '@citytrust/shared/dist/seals/seal-key-validity';
 // Message modules, not the package index, which loads gRPC (see fabric-block.ts).
 import * as common from '@hyperledger/fabric-protos/lib/common/common_pb';
 import { TxValidationCode } from '@hyperledger/fabric-protos/lib/peer/transaction_pb';
@@ -315,15 +317,21 @@ function checkSealKey(bundle: ProofBundle, evidence: Evidence, crypto: ProofCryp
 }
 
 /**
- * How a key's validity had ended by `at`, or undefined while it had not: the seal contract's rule
- * (`keyEndedAt` in the chaincode). Retirement and revocation end it from their time on, so earlier
- * seals stay valid; a revocation backdated to before the seal voids it.
+ * How a key's validity had ended by `at`, or undefined while it had not, by the seal contract's
+ * own rule (`sealKeyEndedAt`, shared with the chaincode).
  */
 function keyEndedBefore(key: ProofBundle['sealKey']['history'][number]['key'], at: string): string | undefined {
-  if (key.revokedAt !== undefined && at >= key.revokedAt) return `was revoked at ${key.revokedAt} (${key.revocationReason ?? 'no reason given'})`;
-  if (key.retiredAt !== undefined && at >= key.retiredAt) return `was replaced by ${key.supersededBy ?? 'a newer key'} at ${key.retiredAt}`;
-  if (at >= key.validUntil) return `expired at ${key.validUntil}`;
-  return undefined;
+  const ended = sealKeyEndedAt(key, at);
+  switch (ended?.check) {
+    case undefined:
+      return undefined;
+    case 'key_revoked':
+      return `was revoked at ${ended.since} (${key.revocationReason ?? 'no reason given'})`;
+    case 'key_retired':
+      return `was replaced by ${key.supersededBy ?? 'a newer key'} at ${ended.since}`;
+    case 'key_expired':
+      return `expired at ${ended.since}`;
+  }
 }
 
 function currentKey(bundle: ProofBundle): ProofBundle['sealKey']['history'][number]['key'] {
