@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command';
 import { withGatewayDatabase } from '../gateway-database';
+import { checkOptionValue } from '../option-value';
 import { readPassword } from '../password-input';
 
 /** `citytrust user add`: the operator's way to add any user, with direct database access. */
@@ -28,12 +29,18 @@ export const userCommand: Command = {
       },
       strict: true,
     });
-    const { disconnectedLedger, gatewayServices, isRole, registerCitizen } = await import('@citytrust/gateway');
+    const gateway = await import('@citytrust/gateway');
+    const { disconnectedLedger, gatewayServices, isRole, registerCitizen } = gateway;
     const { username, role, department } = values;
     if (!username || !role) throw new UsageError('--username and --role are required');
-    if (!isRole(role)) throw new UsageError(`--role must be department-officer, credit-officer, auditor, admin or citizen (got '${role}')`);
-    const citizen = role === 'citizen' ? citizenDetails(values) : undefined;
+    // The gateway's own rules, checked before a database is started or a row written.
+    await checkOptionValue('--username', gateway.values.Username, username);
+    await checkOptionValue('--role', gateway.values.Role, role);
+    if (!isRole(role)) throw new UsageError(`--role '${role}' is not a role`); // narrows the type; the check above explains
+    if (department !== undefined) await checkOptionValue('--department', gateway.values.DepartmentId, department);
+    const citizen = role === 'citizen' ? citizenDetails(values, gateway) : undefined;
     const password = citizen ? undefined : readPassword(values);
+    if (password !== undefined) await checkOptionValue('the password', gateway.values.Password, password, { secret: true });
     const user = await withGatewayDatabase(async (database, config) => {
       const services = gatewayServices(config, database.database, disconnectedLedger('not needed to add a user'));
       if (citizen) return registerCitizen(services.users, services.subjectKeys, { username, ...citizen }, 'citytrust user add');
@@ -44,10 +51,14 @@ export const userCommand: Command = {
   },
 };
 
-function citizenDetails(values: { 'identity-number-file'?: string; 'public-key'?: string }): { identityNumber: string; publicKey: string } {
+function citizenDetails(
+  values: { 'identity-number-file'?: string; 'public-key'?: string },
+  gateway: Pick<typeof import('@citytrust/gateway'), 'identityNumberProblem' | 'normaliseIdentityNumber'>,
+): { identityNumber: string; publicKey: string } {
   if (!values['identity-number-file'] || !values['public-key']) throw new UsageError('a citizen needs --identity-number-file and --public-key');
-  return {
-    identityNumber: readFileSync(values['identity-number-file'], 'utf8').trim(),
-    publicKey: readFileSync(values['public-key'], 'utf8'),
-  };
+  const identityNumber = gateway.normaliseIdentityNumber(readFileSync(values['identity-number-file'], 'utf8'));
+  // Never echoed: the identity number is personal data.
+  const problem = gateway.identityNumberProblem(identityNumber);
+  if (problem) throw new UsageError(`the identity number in ${values['identity-number-file']} is not valid: ${problem}`);
+  return { identityNumber, publicKey: readFileSync(values['public-key'], 'utf8') };
 }

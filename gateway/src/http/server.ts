@@ -46,7 +46,10 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     },
     // Unknown fields are errors, and "5" is not a number: types are checked, not coerced.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true } },
+    // Lengths in UTF-16 code units and patterns without the `u` flag, as TypeBox checks them in
+    // the CLI and the user store (src/values), so the API and they cannot disagree on a value;
+    // `verbose` hands the error handler the failing schema, whose description states the rule.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, unicode: false, unicodeRegExp: false, verbose: true } },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

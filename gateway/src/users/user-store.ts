@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../database/database';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../errors';
 import { departmentRoles, type Role } from '../roles';
-import { hashPassword, passwordProblem, verifyPassword } from './passwords';
+import { assertValue, DepartmentId, Password, Role as RoleRule, Username } from '../values';
+import { hashPassword, verifyPassword } from './passwords';
 import type { NewUser, User } from './user';
 
 /** The gateway's users, in Postgres. */
@@ -66,16 +67,18 @@ export function newUserStore(db: Database, departments: ReadonlySet<string>): Us
 
   return {
     async create(user, createdBy) {
+      // Every path that creates a user (the API, `citytrust user add`, the first start) ends
+      // here, so these checks are the last word on what can be stored.
+      assertValue('username', Username, user.username);
+      assertValue('role', RoleRule, user.role);
       const department = user.role === 'citizen' ? undefined : user.department;
       if (departmentRoles.has(user.role) && !department) {
         throw new InvalidRequestError(`a ${user.role} belongs to one department: give its MSP id`, 'department');
       }
-      if (!departmentRoles.has(user.role) && department) {
+      if (!departmentRoles.has(user.role) && department !== undefined) {
         throw new InvalidRequestError(`a ${user.role} does not belong to a department: leave department out`, 'department');
       }
-      if (department && !departments.has(department)) {
-        throw new InvalidRequestError(`unknown department '${department}'; known: ${[...departments].join(', ')}`, 'department');
-      }
+      if (department !== undefined) assertKnownDepartment(department, departments);
       const passwordHash = user.role === 'citizen' ? null : await hashChecked(user.password);
       try {
         const { rows } = await db.pool.query<UserRow>(
@@ -117,10 +120,9 @@ export function newUserStore(db: Database, departments: ReadonlySet<string>): Us
       return (rowCount ?? 0) > 0;
     },
     async bootstrapAdmin(admin, createdBy) {
+      assertValue('username', Username, admin.username);
+      assertKnownDepartment(admin.department, departments);
       const passwordHash = await hashChecked(admin.password);
-      if (!departments.has(admin.department)) {
-        throw new InvalidRequestError(`unknown department '${admin.department}'; known: ${[...departments].join(', ')}`, 'department');
-      }
       return db.transaction(async (client) => {
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['citytrust.bootstrap-admin']);
         if ((await client.query(activeAdminQuery)).rowCount) {
@@ -139,7 +141,14 @@ export function newUserStore(db: Database, departments: ReadonlySet<string>): Us
 const activeAdminQuery = `SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL LIMIT 1`;
 
 async function hashChecked(password: string): Promise<string> {
-  const problem = passwordProblem(password);
-  if (problem) throw new InvalidRequestError(problem, 'password');
+  assertValue('password', Password, password);
   return hashPassword(password);
+}
+
+/** A department's MSP id must be well formed and one the network description lists. */
+function assertKnownDepartment(department: string, departments: ReadonlySet<string>): void {
+  assertValue('department', DepartmentId, department);
+  if (!departments.has(department)) {
+    throw new InvalidRequestError(`unknown department '${department}'; known: ${[...departments].join(', ')}`, 'department', { allowed: [...departments] });
+  }
 }
