@@ -14,7 +14,9 @@ export function newAuthenticator(tokens: AccessTokenIssuer, users: UserStore, oi
   return {
     async authenticate(authorization) {
       if (!authorization) throw new UnauthenticatedError('this endpoint needs an access token: send "Authorization: Bearer <token>" (POST /api/v1/auth/login gives one)');
-      const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization);
+      // RFC 7235: the scheme is case-insensitive ("bearer" is "Bearer"); RFC 6750's token68 may
+      // end in padding but holds no other '='.
+      const match = /^bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization);
       if (!match) throw new UnauthenticatedError('the Authorization header must be "Bearer <token>"');
       const token = match[1]!;
       if (!token.startsWith('ct1.')) return fromIdentityPlatform(token, oidc);

@@ -22,6 +22,15 @@ describe('gateway API conventions', () => {
     assert.equal(me.json().username, user.username);
   });
 
+  it('reads the Authorization scheme case-insensitively (RFC 7235)', async () => {
+    const { token, user } = await gateway.userWithToken('auditor');
+    for (const scheme of ['bearer', 'BEARER', 'Bearer', 'bEaReR']) {
+      const response = await gateway.server.inject({ url: '/api/v1/me', headers: { authorization: `${scheme} ${token}` } });
+      assert.equal(response.statusCode, 200, `${scheme}: ${response.body}`);
+      assert.equal(response.json().username, user.username);
+    }
+  });
+
   it('gives the same answer for an unknown user and a wrong password', async () => {
     const { user } = await gateway.userWithToken('auditor');
     const wrongPassword = await login({ username: user.username, password: 'not the password at all' });
@@ -79,6 +88,20 @@ describe('gateway API conventions', () => {
 
     it('no token', async () => {
       assert.match((await me()).json().error.message, /needs an access token/);
+    });
+
+    it('a token with an extra segment, although its first three verify', async () => {
+      const { token } = await gateway.userWithToken('auditor');
+      const response = await me(`Bearer ${token}.extra`);
+      assert.equal(response.statusCode, 401);
+      assert.deepEqual(response.json().error, { code: 'unauthenticated', message: 'the access token is malformed; log in again to get a new one' });
+    });
+
+    it('a token with padding', async () => {
+      const { token } = await gateway.userWithToken('auditor');
+      const response = await me(`Bearer ${token}=`);
+      assert.equal(response.statusCode, 401);
+      assert.equal(response.json().error.code, 'unauthenticated');
     });
 
     it('a token that is not a bearer token', async () => {
