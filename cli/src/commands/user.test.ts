@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { startTestGateway, type TestGateway } from '@citytrust/gateway/dist/test-support/test-gateway';
 
 const main = join(__dirname, '..', 'main.js');
 const usernameRule = 'a username has 3 to 63 characters: lower-case letters a-z, digits, dot, dash and underscore, starting with a letter or digit';
@@ -71,5 +72,48 @@ describe('citytrust user add and admin bootstrap check values by the API\'s rule
     }
     assert.ok(!existsSync(join(home, 'postgres')));
     nothingWritten();
+  });
+});
+
+describe('citytrust user enable', () => {
+  let gateway: TestGateway;
+  let home: string;
+  before(async () => {
+    gateway = await startTestGateway();
+    home = mkdtempSync(join(tmpdir(), 'citytrust-cli-enable-'));
+  });
+  after(async () => {
+    await gateway?.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  const cli = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { env: { ...process.env, CITYTRUST_HOME: home, DATABASE_URL: gateway.database.url }, encoding: 'utf8' });
+
+  it('re-enables a disabled user, recording that the operator did it and when', async () => {
+    const { user } = await gateway.userWithToken('auditor');
+    const disabled = await gateway.services.users.disable(user.username, 'admin.someone');
+    const before = Date.now();
+    const enabled = cli('user', 'enable', '--username', user.username);
+    assert.equal(enabled.stderr, '');
+    assert.equal(enabled.stdout, `enabled auditor '${user.username}' (disabled at ${disabled.disabledAt!.toISOString()} by admin.someone); they can log in again\n`);
+    assert.equal(enabled.status, 0);
+    const stored = await gateway.services.users.findByUsername(user.username);
+    assert.equal(stored?.disabledAt, undefined);
+    assert.equal(stored?.enabledBy, 'citytrust user enable');
+    assert.ok(stored!.enabledAt!.getTime() >= before - 1000 && stored!.enabledAt!.getTime() <= Date.now() + 1000);
+  });
+
+  it('says so when the user is not disabled, and changes nothing', async () => {
+    const { user } = await gateway.userWithToken('auditor');
+    const result = cli('user', 'enable', '--username', user.username);
+    assert.equal(result.stdout, `auditor '${user.username}' is not disabled; nothing changed\n`);
+    assert.equal(result.status, 0);
+    assert.equal((await gateway.services.users.findByUsername(user.username))?.enabledAt, undefined);
+  });
+
+  it('fails with exit 1 for a user that does not exist', () => {
+    const result = cli('user', 'enable', '--username', 'nobody.here');
+    assert.equal(result.stderr, 'citytrust user: no user is named \'nobody.here\'; nothing changed\n');
+    assert.equal(result.status, 1);
   });
 });

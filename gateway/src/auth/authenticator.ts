@@ -23,7 +23,7 @@ export function newAuthenticator(tokens: AccessTokenIssuer, users: UserStore, oi
       const claims = tokens.verify(token);
       const user = await users.findById(claims.sub);
       if (!user) throw new UnauthenticatedError('the access token names a user that no longer exists');
-      if (user.disabledAt) throw new UnauthenticatedError(`user '${user.username}' was disabled at ${user.disabledAt.toISOString()}`);
+      if (user.disabledAt) throw new UnauthenticatedError(`user '${user.username}' was disabled at ${user.disabledAt.toISOString()}${user.disabledBy ? ` by ${user.disabledBy}` : ''}; an admin of their department (or the operator, with 'citytrust user enable') can enable them again`);
       return localPrincipal(user);
     },
   };

@@ -36,4 +36,21 @@ export const migrations: readonly { version: number; description: string; sql: s
       );
       CREATE INDEX citizen_challenges_expires_at ON citizen_challenges (expires_at);`,
   },
+  {
+    version: 3,
+    description: 'who disabled and re-enabled a user, and when, with every change kept',
+    sql: `
+      ALTER TABLE users
+        ADD COLUMN disabled_by text,
+        ADD COLUMN enabled_at  timestamptz,
+        ADD COLUMN enabled_by  text;
+      CREATE TABLE user_status_changes (
+        id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        user_id    uuid NOT NULL REFERENCES users (id),
+        change     text NOT NULL CHECK (change IN ('disabled', 'enabled')),
+        changed_at timestamptz NOT NULL,
+        changed_by text NOT NULL
+      );
+      CREATE INDEX user_status_changes_user ON user_status_changes (user_id, changed_at);`,
+  },
 ];

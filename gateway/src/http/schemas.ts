@@ -27,7 +27,10 @@ export const UserView = Type.Object({
   subjectKey: Type.Optional(Type.String({ description: 'A citizen\'s pseudonymous subject key (never the identity number).' })),
   createdAt: Type.String({ format: 'date-time' }),
   createdBy: Type.String(),
-  disabledAt: Type.Optional(Type.String({ format: 'date-time' })),
+  disabledAt: Type.Optional(Type.String({ format: 'date-time', description: 'Present while the user is disabled.' })),
+  disabledBy: Type.Optional(Type.String({ description: 'Who disabled the user: an admin\'s username, or the CLI command.' })),
+  enabledAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the user was last re-enabled after a disable.' })),
+  enabledBy: Type.Optional(Type.String({ description: 'Who re-enabled the user.' })),
 }, { $id: 'User', title: 'User' });
 
 export const LoginRequest = Type.Object({ username: Username, password: PresentedPassword }, strict);

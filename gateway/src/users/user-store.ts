@@ -16,7 +16,13 @@ export interface UserStore {
   /** The user whose password this is, or undefined: the caller cannot tell which part was wrong. */
   authenticate(username: string, password: string): Promise<User | undefined>;
   list(filter: { department?: string }): Promise<User[]>;
-  disable(username: string): Promise<User>;
+  /**
+   * Disables a user (their tokens stop working at once), recording who did it and when, or
+   * returns them unchanged if they are disabled already; 404 when there is no such user.
+   */
+  disable(username: string, by: string): Promise<User>;
+  /** Undoes a disable, recording who did it and when; an enabled user is returned unchanged. */
+  enable(username: string, by: string): Promise<User>;
   /** True once any admin exists (bootstrap happens only before that). */
   hasAdmin(): Promise<boolean>;
   /**
@@ -37,9 +43,12 @@ interface UserRow {
   created_at: Date;
   created_by: string;
   disabled_at: Date | null;
+  disabled_by: string | null;
+  enabled_at: Date | null;
+  enabled_by: string | null;
 }
 
-const columns = 'id, username, role, department, password_hash, subject_key, citizen_public_key, created_at, created_by, disabled_at';
+const columns = 'id, username, role, department, password_hash, subject_key, citizen_public_key, created_at, created_by, disabled_at, disabled_by, enabled_at, enabled_by';
 
 function toUser(row: UserRow): User {
   return {
@@ -52,6 +61,9 @@ function toUser(row: UserRow): User {
     createdAt: row.created_at,
     createdBy: row.created_by,
     ...(row.disabled_at ? { disabledAt: row.disabled_at } : {}),
+    ...(row.disabled_by ? { disabledBy: row.disabled_by } : {}),
+    ...(row.enabled_at ? { enabledAt: row.enabled_at } : {}),
+    ...(row.enabled_by ? { enabledBy: row.enabled_by } : {}),
   };
 }
 
@@ -64,6 +76,23 @@ export function newUserStore(db: Database, departments: ReadonlySet<string>): Us
     const { rows } = await db.pool.query<UserRow>(sql, params);
     return rows[0] ? toUser(rows[0]) : undefined;
   };
+
+  /**
+   * Disables or re-enables a user and records the change in user_status_changes, in one
+   * transaction; a user already in the wanted state is returned as is, with nothing recorded.
+   */
+  const changeStatus = (username: string, change: 'disabled' | 'enabled', by: string) => db.transaction(async (client) => {
+    const update = change === 'disabled'
+      ? `UPDATE users SET disabled_at = now(), disabled_by = $2 WHERE username = $1 AND disabled_at IS NULL RETURNING id`
+      : `UPDATE users SET disabled_at = NULL, disabled_by = NULL, enabled_at = now(), enabled_by = $2 WHERE username = $1 AND disabled_at IS NOT NULL RETURNING id`;
+    const changed = (await client.query<{ id: string }>(update, [username, by])).rows[0];
+    if (changed) {
+      await client.query('INSERT INTO user_status_changes (user_id, change, changed_at, changed_by) VALUES ($1, $2, now(), $3)', [changed.id, change, by]);
+    }
+    const { rows } = await client.query<UserRow>(`SELECT ${columns} FROM users WHERE username = $1`, [username]);
+    if (!rows[0]) throw new NotFoundError(`no user is named '${username}'`);
+    return toUser(rows[0]);
+  });
 
   return {
     async create(user, createdBy) {
@@ -110,11 +139,8 @@ export function newUserStore(db: Database, departments: ReadonlySet<string>): Us
         `SELECT ${columns} FROM users WHERE ($1::text IS NULL OR department = $1) ORDER BY username`, [department ?? null]);
       return rows.map(toUser);
     },
-    async disable(username) {
-      const user = await one(`UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE username = $1 RETURNING ${columns}`, [username]);
-      if (!user) throw new NotFoundError(`no user is named '${username}'`);
-      return user;
-    },
+    disable: (username, by) => changeStatus(username, 'disabled', by),
+    enable: (username, by) => changeStatus(username, 'enabled', by),
     async hasAdmin() {
       const { rowCount } = await db.pool.query(activeAdminQuery);
       return (rowCount ?? 0) > 0;
