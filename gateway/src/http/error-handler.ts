@@ -16,6 +16,8 @@ export function toApiError(error: FastifyError, request: FastifyRequest): ApiErr
       return new ApiError(413, 'body_too_large', `the request body is larger than the ${request.routeOptions.bodyLimit} bytes this endpoint accepts`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ApiError(415, 'unsupported_media_type', `send the body as application/json (got ${request.headers['content-type'] ?? 'no content type'})`);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new InvalidRequestError('the body\'s size does not match its Content-Length header; send the exact size in bytes');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new InvalidRequestError('the body is empty but the content type says JSON; send a JSON object');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

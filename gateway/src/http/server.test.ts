@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { maxHeaderSize } from 'node:http';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { authorizationTable } from '../authorization';
 import { startTestGateway, testPassword, type TestGateway } from '../test-support/test-gateway';
@@ -75,6 +77,12 @@ describe('gateway API conventions', () => {
       const response = await login({ username: 'someone', password: 'x'.repeat(4096) });
       assert.equal(response.statusCode, 413);
       assert.equal(response.json().error.code, 'body_too_large');
+    });
+
+    it('a JSON body sent as text/plain, with 415 like any other content type but JSON', async () => {
+      const response = await gateway.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: JSON.stringify({ username: 'someone', password: 'x' }), headers: { 'content-type': 'text/plain' } });
+      assert.equal(response.statusCode, 415);
+      assert.deepEqual(response.json().error, { code: 'unsupported_media_type', message: 'send the body as application/json (got text/plain)' });
     });
 
     it('a body that is not JSON, with 415', async () => {
@@ -197,5 +205,51 @@ describe('when the database goes away', () => {
     assert.equal(response.headers['retry-after'], '5');
     const health = (await gateway.server.inject({ url: '/healthz' })).json();
     assert.equal(health.components.database.reachable, false);
+  });
+});
+
+describe('requests refused by the HTTP parser get the one error shape too', () => {
+  let gateway: TestGateway;
+  let port: number;
+  before(async () => {
+    gateway = await startTestGateway();
+    await gateway.server.listen({ host: '127.0.0.1', port: 0 });
+    port = (gateway.server.server.address() as { port: number }).port;
+  });
+  after(async () => { await gateway?.close(); });
+
+  /** Sends raw bytes, as a broken or hostile client would, and parses the one answer. */
+  const raw = (request: string) => new Promise<{ status: number; headers: Record<string, string>; body: unknown }>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(request));
+    let text = '';
+    socket.on('data', (chunk) => { text += chunk; });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      const [statusLine = '', ...lines] = head.split('\r\n');
+      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: JSON.parse(body) });
+    });
+  });
+
+  it('headers too large: 431 headers_too_large, with a request id', async () => {
+    const answer = await raw(`GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(maxHeaderSize + 1)}\r\n\r\n`);
+    assert.equal(answer.status, 431);
+    assert.deepEqual(answer.body, { error: { code: 'headers_too_large', message: `the request's headers are larger than the ${maxHeaderSize} bytes the gateway accepts in all; send fewer or shorter headers` } });
+    assert.match(answer.headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/);
+  });
+
+  it('a malformed Content-Length: 400 invalid_request, with a request id', async () => {
+    const answer = await raw('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 12abc\r\n\r\n{}');
+    assert.equal(answer.status, 400);
+    assert.equal((answer.body as { error: { code: string } }).error.code, 'invalid_request');
+    assert.match((answer.body as { error: { message: string } }).error.message, /Content-Length header is malformed/);
+    assert.match(answer.headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/);
+  });
+
+  it('two different Content-Lengths: 400 invalid_request', async () => {
+    const answer = await raw('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}');
+    assert.equal(answer.status, 400);
+    assert.equal((answer.body as { error: { code: string } }).error.code, 'invalid_request');
   });
 });
