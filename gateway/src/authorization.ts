@@ -26,6 +26,7 @@ export const authorizationTable = {
   listUsers: ['admin', 'auditor'],
   createUser: ['admin'],
   disableUser: ['admin'],
+  enableUser: ['admin'],
   registerCitizen: ['admin'],
   sealDocument: ['department-officer', 'admin'],
   verifySeal: 'public',

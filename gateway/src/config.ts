@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { citytrustHome, defaultDepartments, type Department } from '@citytrust/shared';
 
 /**
@@ -23,9 +24,32 @@ export interface GatewayConfig {
   readonly rateLimitMax: number;
   readonly rateLimitWindowMs: number;
   readonly departments: readonly Department[];
+  /** Request budgets and login-guessing limits (issue 15, item 4): see `RequestLimitsConfig`. */
+  readonly limits: RequestLimitsConfig;
   /** The city's unified identity platform (OIDC), when bearer tokens from it are accepted. */
   readonly oidc?: OidcConfig;
   readonly logLevel: string;
+}
+
+/**
+ * What protects the gateway from floods and password guessing, beside `rateLimitMax` per
+ * `rateLimitWindowMs` (each user, or each client address before login).
+ */
+export interface RequestLimitsConfig {
+  /**
+   * Requests each client address may make to /healthz and /metrics per `rateLimitWindowMs`: a
+   * budget of their own, so monitoring scrapes never spend the one that logins need.
+   */
+  readonly operationsRateLimitMax: number;
+  /** Failed logins per account, and per client address, within `loginFailureWindowMs`; beyond them login answers 429 without hashing. */
+  readonly loginFailuresPerAccount: number;
+  readonly loginFailuresPerAddress: number;
+  readonly loginFailureWindowMs: number;
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges). Empty: the
+   * header is ignored and the client is the TCP peer, so nobody can pick their own address.
+   */
+  readonly trustedProxies: readonly string[];
 }
 
 export interface OidcConfig {
@@ -60,6 +84,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     rateLimitMax: integer(env, 'GATEWAY_RATE_LIMIT_MAX', 600, 1, 1_000_000),
     rateLimitWindowMs: integer(env, 'GATEWAY_RATE_LIMIT_WINDOW_MS', 60_000, 100, 3_600_000),
     departments: defaultDepartments,
+    limits: requestLimitsConfig(env),
     oidc: oidcConfig(env),
     logLevel: env.GATEWAY_LOG_LEVEL ?? 'info',
   };
@@ -77,6 +102,30 @@ function oidcConfig(env: Env): OidcConfig | undefined {
     roleClaim: env.GATEWAY_OIDC_ROLE_CLAIM ?? 'citytrust_role',
     departmentClaim: env.GATEWAY_OIDC_DEPARTMENT_CLAIM ?? 'citytrust_department',
   };
+}
+
+function requestLimitsConfig(env: Env): RequestLimitsConfig {
+  return {
+    operationsRateLimitMax: integer(env, 'GATEWAY_OPERATIONS_RATE_LIMIT_MAX', 6000, 1, 1_000_000),
+    loginFailuresPerAccount: integer(env, 'GATEWAY_LOGIN_FAILURES_PER_ACCOUNT', 10, 1, 1_000_000),
+    loginFailuresPerAddress: integer(env, 'GATEWAY_LOGIN_FAILURES_PER_ADDRESS', 50, 1, 1_000_000),
+    loginFailureWindowMs: integer(env, 'GATEWAY_LOGIN_FAILURE_WINDOW_MS', 15 * 60_000, 1000, 86_400_000),
+    trustedProxies: trustedProxies(env),
+  };
+}
+
+/** GATEWAY_TRUSTED_PROXIES: comma-separated IPv4/IPv6 addresses or CIDR ranges. */
+function trustedProxies(env: Env): string[] {
+  const entries = (env.GATEWAY_TRUSTED_PROXIES ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const version = isIP(address);
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 6 ? 128 : 32));
+    if (version === 0 || !prefixOk || rest.length > 0) {
+      throw new ConfigError('GATEWAY_TRUSTED_PROXIES', `has '${entry}': expected comma-separated IP addresses or CIDR ranges of the reverse proxies in front of the gateway, e.g. 10.0.0.5,192.168.1.0/24`);
+    }
+  }
+  return entries;
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

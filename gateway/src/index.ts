@@ -10,3 +10,6 @@ export { fabricLedger, LedgerRejectedError, type FabricLedgerOptions } from './l
 export { newSealService, documentDigest, SealRefusedApiError, type SealService, type SealKeyListing, type DocumentSealReceipt } from './seals/seal-service';
 export { newSealKeyCustody, type SealKeyCustody, type CustodyKey, type SealSigner } from './seals/seal-key-custody';
 export type { GatewayServices } from './http/services';
+/** The rules about values (usernames, passwords, roles, departments, identity numbers), for the CLI. */
+export * as values from './values';
+export { identityNumberProblem, normaliseIdentityNumber } from './subjects/identity-number';

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command';
 import { withGatewayDatabase } from '../gateway-database';
+import { checkOptionValue } from '../option-value';
 import { readPassword } from '../password-input';
 
 /** `citytrust admin bootstrap`: the first admin, created once, before anyone can log in. */
@@ -23,7 +24,11 @@ export const adminCommand: Command = {
     });
     if (!values.username || !values.department) throw new UsageError('--username and --department are required');
     const password = readPassword(values);
-    const { newUserStore } = await import('@citytrust/gateway');
+    const { newUserStore, values: { DepartmentId, Password, Username } } = await import('@citytrust/gateway');
+    // A first admin the API could not log in would block bootstrap for good: check first.
+    await checkOptionValue('--username', Username, values.username);
+    await checkOptionValue('--department', DepartmentId, values.department);
+    await checkOptionValue('the password', Password, password, { secret: true });
     const admin = await withGatewayDatabase(async (database, config) => {
       const users = newUserStore(database.database, new Set(config.departments.map((d) => d.mspId)));
       return users.bootstrapAdmin({ username: values.username!, department: values.department!, password }, 'citytrust admin bootstrap');

@@ -32,6 +32,31 @@ describe('access tokens', () => {
     assert.throws(() => issuer.verify(token), /not issued by this gateway/);
   });
 
+  describe('have one spelling: other spellings of a valid token are refused', () => {
+    const { token } = issuer.issue('u-1', 'auditor');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // The MAC's 32 bytes take 43 base64url characters; the last one's two low bits are spare,
+    // so a lenient decoder reads this changed token as the same bytes.
+    const last = alphabet.indexOf(token.at(-1)!);
+    const spareBitsChanged = `${token.slice(0, -1)}${alphabet[last ^ 0b01]}`;
+    const spellings: Record<string, string> = {
+      'an extra segment': `${token}.extra`,
+      'an empty extra segment': `${token}.`,
+      'padding on the MAC': `${token}=`,
+      'the MAC\'s spare bits changed': spareBitsChanged,
+      'standard base64 characters in the claims': token.replace(/^ct1\.([^.]*)/, (_all, body: string) => `ct1.${body}+`),
+    };
+    for (const [what, spelling] of Object.entries(spellings)) {
+      it(what, () => {
+        assert.notEqual(spelling, token);
+        assert.throws(() => issuer.verify(spelling), (e: unknown) => e instanceof UnauthenticatedError && /malformed|altered/.test(e.message));
+      });
+    }
+    it('while the token as issued verifies', () => {
+      assert.equal(issuer.verify(token).sub, 'u-1');
+    });
+  });
+
   it('reject garbage', () => {
     assert.throws(() => issuer.verify('Bearer nonsense'), /malformed/);
   });

@@ -17,6 +17,8 @@ export interface AccessTokenClaims {
 }
 
 const prefix = 'ct1';
+/** Unpadded base64url, as the gateway writes it. */
+const base64url = /^[A-Za-z0-9_-]+$/;
 
 export interface AccessTokenIssuer {
   issue(userId: string, role: Role, now?: Date): { token: string; expiresAt: Date };
@@ -34,10 +36,15 @@ export function newAccessTokenIssuer(key: Buffer, ttlSeconds: number): AccessTok
       return { token: `${signed}.${mac(signed).toString('base64url')}`, expiresAt: new Date(claims.exp * 1000) };
     },
     verify(token, now = new Date()) {
-      const [version, body, tag] = token.split('.');
-      if (version !== prefix || body === undefined || tag === undefined) throw new UnauthenticatedError('the access token is malformed; log in again to get a new one');
-      const expected = mac(`${version}.${body}`);
-      const actual = Buffer.from(tag, 'base64url');
+      const [version, body, tag, ...extra] = token.split('.');
+      if (version !== prefix || !body || !tag || extra.length > 0 || !base64url.test(body) || !base64url.test(tag)) {
+        throw new UnauthenticatedError('the access token is malformed; log in again to get a new one');
+      }
+      // The MAC is compared as the text the gateway issued, not as decoded bytes: base64 decoders
+      // skip padding and ignore a last character's spare bits, which would let one token be
+      // spelt several ways. One token, one spelling.
+      const expected = Buffer.from(mac(`${version}.${body}`).toString('base64url'));
+      const actual = Buffer.from(tag);
       if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
         throw new UnauthenticatedError('the access token was not issued by this gateway or has been altered');
       }

@@ -38,6 +38,23 @@ export const migrations: readonly { version: number; description: string; sql: s
   },
   {
     version: 3,
+    description: 'who disabled and re-enabled a user, and when, with every change kept',
+    sql: `
+      ALTER TABLE users
+        ADD COLUMN disabled_by text,
+        ADD COLUMN enabled_at  timestamptz,
+        ADD COLUMN enabled_by  text;
+      CREATE TABLE user_status_changes (
+        id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        user_id    uuid NOT NULL REFERENCES users (id),
+        change     text NOT NULL CHECK (change IN ('disabled', 'enabled')),
+        changed_at timestamptz NOT NULL,
+        changed_by text NOT NULL
+      );
+      CREATE INDEX user_status_changes_user ON user_status_changes (user_id, changed_at);`,
+  },
+  {
+    version: 4,
     description: 'departments\' SM2 seal keys in the gateway\'s custody',
     sql: `
       CREATE TABLE seal_keys (
@@ -53,7 +70,7 @@ export const migrations: readonly { version: number; description: string; sql: s
       CREATE UNIQUE INDEX seal_keys_one_active_per_department ON seal_keys (department) WHERE state = 'active';`,
   },
   {
-    version: 4,
+    version: 5,
     description: 'the demo data source behind the data exchange',
     sql: `
       CREATE TABLE demo_source_records (

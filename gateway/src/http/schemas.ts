@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { roles } from '../roles';
+import { DepartmentId, IdentityNumber, Password, PresentedPassword, Role, StaffRole, Username } from '../values';
 
 /**
  * The API's messages. Each schema validates requests at the edge, types the handlers, and
@@ -16,23 +16,24 @@ export const ErrorBody = Type.Object({
   }),
 }, { $id: 'ErrorBody', title: 'Error' });
 
-export const RoleSchema = Type.Union(roles.map((role) => Type.Literal(role)), { description: 'What the user may do; see the authorization table.' });
-const MspId = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9]*MSP$', maxLength: 64, description: 'A department, by its Fabric MSP id.', examples: ['MarketRegulationMSP'] });
-const Username = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,62}$', description: 'Lower-case letters, digits, dot, dash, underscore; 3 to 63 characters.' });
-const Password = Type.String({ minLength: 1, maxLength: 256 });
+// The rules about single values (usernames, roles, ...) live in ../values, shared with the CLI
+// and the user store; the messages below are built from them.
 
 export const UserView = Type.Object({
   id: Type.String({ format: 'uuid' }),
   username: Username,
-  role: RoleSchema,
-  department: Type.Optional(MspId),
+  role: Role,
+  department: Type.Optional(DepartmentId),
   subjectKey: Type.Optional(Type.String({ description: 'A citizen\'s pseudonymous subject key (never the identity number).' })),
   createdAt: Type.String({ format: 'date-time' }),
   createdBy: Type.String(),
-  disabledAt: Type.Optional(Type.String({ format: 'date-time' })),
+  disabledAt: Type.Optional(Type.String({ format: 'date-time', description: 'Present while the user is disabled.' })),
+  disabledBy: Type.Optional(Type.String({ description: 'Who disabled the user: an admin\'s username, or the CLI command.' })),
+  enabledAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the user was last re-enabled after a disable.' })),
+  enabledBy: Type.Optional(Type.String({ description: 'Who re-enabled the user.' })),
 }, { $id: 'User', title: 'User' });
 
-export const LoginRequest = Type.Object({ username: Username, password: Password }, strict);
+export const LoginRequest = Type.Object({ username: Username, password: PresentedPassword }, strict);
 export const TokenResponse = Type.Object({
   token: Type.String({ description: 'Send as "Authorization: Bearer <token>".' }),
   expiresAt: Type.String({ format: 'date-time' }),
@@ -41,14 +42,15 @@ export const TokenResponse = Type.Object({
 
 export const CreateUserRequest = Type.Object({
   username: Username,
-  role: Type.Union(roles.filter((r) => r !== 'citizen').map((role) => Type.Literal(role)), { description: 'Citizens are registered with POST /api/v1/citizens.' }),
-  department: Type.Optional(MspId),
-  password: Type.String({ minLength: 12, maxLength: 256, description: 'At least 12 characters.' }),
+  role: StaffRole,
+  department: Type.Optional(DepartmentId),
+  password: Password,
 }, strict);
 
 export const RegisterCitizenRequest = Type.Object({
   username: Username,
-  identityNumber: Type.String({ minLength: 18, maxLength: 20, description: 'Used once to derive the pseudonymous subject key, then forgotten: never stored or logged.' }),
+  // Used once to derive the pseudonymous subject key, then forgotten (the route's description says so).
+  identityNumber: IdentityNumber,
   publicKey: Type.String({ maxLength: 2048, description: 'The citizen\'s SM2 public key, SubjectPublicKeyInfo PEM; they log in by signing a challenge with it.' }),
 }, strict);
 
@@ -64,7 +66,7 @@ export const CitizenLoginRequest = Type.Object({
 }, strict);
 
 export const UsernameParams = Type.Object({ username: Username }, strict);
-export const DepartmentQuery = Type.Object({ department: Type.Optional(MspId) }, strict);
+export const DepartmentQuery = Type.Object({ department: Type.Optional(DepartmentId) }, strict);
 export const UserList = Type.Object({ users: Type.Array(UserView) });
 
 export const Health = Type.Object({

@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { maxHeaderSize } from 'node:http';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { authorizationTable } from '../authorization';
 import { startTestGateway, testPassword, type TestGateway } from '../test-support/test-gateway';
@@ -20,6 +22,15 @@ describe('gateway API conventions', () => {
     assert.equal(shown.passwordHash, undefined);
     const me = await gateway.server.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
     assert.equal(me.json().username, user.username);
+  });
+
+  it('reads the Authorization scheme case-insensitively (RFC 7235)', async () => {
+    const { token, user } = await gateway.userWithToken('auditor');
+    for (const scheme of ['bearer', 'BEARER', 'Bearer', 'bEaReR']) {
+      const response = await gateway.server.inject({ url: '/api/v1/me', headers: { authorization: `${scheme} ${token}` } });
+      assert.equal(response.statusCode, 200, `${scheme}: ${response.body}`);
+      assert.equal(response.json().username, user.username);
+    }
   });
 
   it('gives the same answer for an unknown user and a wrong password', async () => {
@@ -68,6 +79,12 @@ describe('gateway API conventions', () => {
       assert.equal(response.json().error.code, 'body_too_large');
     });
 
+    it('a JSON body sent as text/plain, with 415 like any other content type but JSON', async () => {
+      const response = await gateway.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: JSON.stringify({ username: 'someone', password: 'x' }), headers: { 'content-type': 'text/plain' } });
+      assert.equal(response.statusCode, 415);
+      assert.deepEqual(response.json().error, { code: 'unsupported_media_type', message: 'send the body as application/json (got text/plain)' });
+    });
+
     it('a body that is not JSON, with 415', async () => {
       const response = await gateway.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: 'username=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       assert.equal(response.statusCode, 415);
@@ -79,6 +96,20 @@ describe('gateway API conventions', () => {
 
     it('no token', async () => {
       assert.match((await me()).json().error.message, /needs an access token/);
+    });
+
+    it('a token with an extra segment, although its first three verify', async () => {
+      const { token } = await gateway.userWithToken('auditor');
+      const response = await me(`Bearer ${token}.extra`);
+      assert.equal(response.statusCode, 401);
+      assert.deepEqual(response.json().error, { code: 'unauthenticated', message: 'the access token is malformed; log in again to get a new one' });
+    });
+
+    it('a token with padding', async () => {
+      const { token } = await gateway.userWithToken('auditor');
+      const response = await me(`Bearer ${token}=`);
+      assert.equal(response.statusCode, 401);
+      assert.equal(response.json().error.code, 'unauthenticated');
     });
 
     it('a token that is not a bearer token', async () => {
@@ -174,5 +205,51 @@ describe('when the database goes away', () => {
     assert.equal(response.headers['retry-after'], '5');
     const health = (await gateway.server.inject({ url: '/healthz' })).json();
     assert.equal(health.components.database.reachable, false);
+  });
+});
+
+describe('requests refused by the HTTP parser get the one error shape too', () => {
+  let gateway: TestGateway;
+  let port: number;
+  before(async () => {
+    gateway = await startTestGateway();
+    await gateway.server.listen({ host: '127.0.0.1', port: 0 });
+    port = (gateway.server.server.address() as { port: number }).port;
+  });
+  after(async () => { await gateway?.close(); });
+
+  /** Sends raw bytes, as a broken or hostile client would, and parses the one answer. */
+  const raw = (request: string) => new Promise<{ status: number; headers: Record<string, string>; body: unknown }>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(request));
+    let text = '';
+    socket.on('data', (chunk) => { text += chunk; });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      const [statusLine = '', ...lines] = head.split('\r\n');
+      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: JSON.parse(body) });
+    });
+  });
+
+  it('headers too large: 431 headers_too_large, with a request id', async () => {
+    const answer = await raw(`GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(maxHeaderSize + 1)}\r\n\r\n`);
+    assert.equal(answer.status, 431);
+    assert.deepEqual(answer.body, { error: { code: 'headers_too_large', message: `the request's headers are larger than the ${maxHeaderSize} bytes the gateway accepts in all; send fewer or shorter headers` } });
+    assert.match(answer.headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/);
+  });
+
+  it('a malformed Content-Length: 400 invalid_request, with a request id', async () => {
+    const answer = await raw('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 12abc\r\n\r\n{}');
+    assert.equal(answer.status, 400);
+    assert.equal((answer.body as { error: { code: string } }).error.code, 'invalid_request');
+    assert.match((answer.body as { error: { message: string } }).error.message, /Content-Length header is malformed/);
+    assert.match(answer.headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/);
+  });
+
+  it('two different Content-Lengths: 400 invalid_request', async () => {
+    const answer = await raw('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}');
+    assert.equal(answer.status, 400);
+    assert.equal((answer.body as { error: { code: string } }).error.code, 'invalid_request');
   });
 });

@@ -27,10 +27,3 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const actual = await scrypt(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
-
-/** The gateway's rule for new passwords; the message says what is missing. */
-export function passwordProblem(password: string): string | undefined {
-  if (password.length < 12) return 'a password needs at least 12 characters';
-  if (password.length > 256) return 'a password may have at most 256 characters';
-  return undefined;
-}

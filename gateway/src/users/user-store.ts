@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../database/database';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../errors';
 import { departmentRoles, type Role } from '../roles';
-import { hashPassword, passwordProblem, verifyPassword } from './passwords';
+import { assertValue, DepartmentId, Password, Role as RoleRule, Username } from '../values';
+import { hashPassword, verifyPassword } from './passwords';
 import type { NewUser, User } from './user';
 
 /** The gateway's users, in Postgres. */
@@ -15,7 +16,13 @@ export interface UserStore {
   /** The user whose password this is, or undefined: the caller cannot tell which part was wrong. */
   authenticate(username: string, password: string): Promise<User | undefined>;
   list(filter: { department?: string }): Promise<User[]>;
-  disable(username: string): Promise<User>;
+  /**
+   * Disables a user (their tokens stop working at once), recording who did it and when, or
+   * returns them unchanged if they are disabled already; 404 when there is no such user.
+   */
+  disable(username: string, by: string): Promise<User>;
+  /** Undoes a disable, recording who did it and when; an enabled user is returned unchanged. */
+  enable(username: string, by: string): Promise<User>;
   /** True once any admin exists (bootstrap happens only before that). */
   hasAdmin(): Promise<boolean>;
   /**
@@ -36,9 +43,12 @@ interface UserRow {
   created_at: Date;
   created_by: string;
   disabled_at: Date | null;
+  disabled_by: string | null;
+  enabled_at: Date | null;
+  enabled_by: string | null;
 }
 
-const columns = 'id, username, role, department, password_hash, subject_key, citizen_public_key, created_at, created_by, disabled_at';
+const columns = 'id, username, role, department, password_hash, subject_key, citizen_public_key, created_at, created_by, disabled_at, disabled_by, enabled_at, enabled_by';
 
 function toUser(row: UserRow): User {
   return {
@@ -51,6 +61,9 @@ function toUser(row: UserRow): User {
     createdAt: row.created_at,
     createdBy: row.created_by,
     ...(row.disabled_at ? { disabledAt: row.disabled_at } : {}),
+    ...(row.disabled_by ? { disabledBy: row.disabled_by } : {}),
+    ...(row.enabled_at ? { enabledAt: row.enabled_at } : {}),
+    ...(row.enabled_by ? { enabledBy: row.enabled_by } : {}),
   };
 }
 
@@ -64,18 +77,37 @@ export function newUserStore(db: Database, departments: ReadonlySet<string>): Us
     return rows[0] ? toUser(rows[0]) : undefined;
   };
 
+  /**
+   * Disables or re-enables a user and records the change in user_status_changes, in one
+   * transaction; a user already in the wanted state is returned as is, with nothing recorded.
+   */
+  const changeStatus = (username: string, change: 'disabled' | 'enabled', by: string) => db.transaction(async (client) => {
+    const update = change === 'disabled'
+      ? `UPDATE users SET disabled_at = now(), disabled_by = $2 WHERE username = $1 AND disabled_at IS NULL RETURNING id`
+      : `UPDATE users SET disabled_at = NULL, disabled_by = NULL, enabled_at = now(), enabled_by = $2 WHERE username = $1 AND disabled_at IS NOT NULL RETURNING id`;
+    const changed = (await client.query<{ id: string }>(update, [username, by])).rows[0];
+    if (changed) {
+      await client.query('INSERT INTO user_status_changes (user_id, change, changed_at, changed_by) VALUES ($1, $2, now(), $3)', [changed.id, change, by]);
+    }
+    const { rows } = await client.query<UserRow>(`SELECT ${columns} FROM users WHERE username = $1`, [username]);
+    if (!rows[0]) throw new NotFoundError(`no user is named '${username}'`);
+    return toUser(rows[0]);
+  });
+
   return {
     async create(user, createdBy) {
+      // Every path that creates a user (the API, `citytrust user add`, the first start) ends
+      // here, so these checks are the last word on what can be stored.
+      assertValue('username', Username, user.username);
+      assertValue('role', RoleRule, user.role);
       const department = user.role === 'citizen' ? undefined : user.department;
       if (departmentRoles.has(user.role) && !department) {
         throw new InvalidRequestError(`a ${user.role} belongs to one department: give its MSP id`, 'department');
       }
-      if (!departmentRoles.has(user.role) && department) {
+      if (!departmentRoles.has(user.role) && department !== undefined) {
         throw new InvalidRequestError(`a ${user.role} does not belong to a department: leave department out`, 'department');
       }
-      if (department && !departments.has(department)) {
-        throw new InvalidRequestError(`unknown department '${department}'; known: ${[...departments].join(', ')}`, 'department');
-      }
+      if (department !== undefined) assertKnownDepartment(department, departments);
       const passwordHash = user.role === 'citizen' ? null : await hashChecked(user.password);
       try {
         const { rows } = await db.pool.query<UserRow>(
@@ -107,20 +139,16 @@ export function newUserStore(db: Database, departments: ReadonlySet<string>): Us
         `SELECT ${columns} FROM users WHERE ($1::text IS NULL OR department = $1) ORDER BY username`, [department ?? null]);
       return rows.map(toUser);
     },
-    async disable(username) {
-      const user = await one(`UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE username = $1 RETURNING ${columns}`, [username]);
-      if (!user) throw new NotFoundError(`no user is named '${username}'`);
-      return user;
-    },
+    disable: (username, by) => changeStatus(username, 'disabled', by),
+    enable: (username, by) => changeStatus(username, 'enabled', by),
     async hasAdmin() {
       const { rowCount } = await db.pool.query(activeAdminQuery);
       return (rowCount ?? 0) > 0;
     },
     async bootstrapAdmin(admin, createdBy) {
+      assertValue('username', Username, admin.username);
+      assertKnownDepartment(admin.department, departments);
       const passwordHash = await hashChecked(admin.password);
-      if (!departments.has(admin.department)) {
-        throw new InvalidRequestError(`unknown department '${admin.department}'; known: ${[...departments].join(', ')}`, 'department');
-      }
       return db.transaction(async (client) => {
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['citytrust.bootstrap-admin']);
         if ((await client.query(activeAdminQuery)).rowCount) {
@@ -139,7 +167,14 @@ export function newUserStore(db: Database, departments: ReadonlySet<string>): Us
 const activeAdminQuery = `SELECT 1 FROM users WHERE role = 'admin' AND disabled_at IS NULL LIMIT 1`;
 
 async function hashChecked(password: string): Promise<string> {
-  const problem = passwordProblem(password);
-  if (problem) throw new InvalidRequestError(problem, 'password');
+  assertValue('password', Password, password);
   return hashPassword(password);
+}
+
+/** A department's MSP id must be well formed and one the network description lists. */
+function assertKnownDepartment(department: string, departments: ReadonlySet<string>): void {
+  assertValue('department', DepartmentId, department);
+  if (!departments.has(department)) {
+    throw new InvalidRequestError(`unknown department '${department}'; known: ${[...departments].join(', ')}`, 'department', { allowed: [...departments] });
+  }
 }

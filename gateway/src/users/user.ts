@@ -11,7 +11,12 @@ export interface User {
   readonly citizenPublicKey?: string;
   readonly createdAt: Date;
   readonly createdBy: string;
+  /** Set while the user is disabled: when, and by whom (an admin's username or the CLI command). */
   readonly disabledAt?: Date;
+  readonly disabledBy?: string;
+  /** When the user was last re-enabled after a disable, and by whom. */
+  readonly enabledAt?: Date;
+  readonly enabledBy?: string;
 }
 
 /** What creating a user needs: a password for staff, a bound SM2 key for a citizen. */

@@ -1,24 +1,33 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { newLoginGuard } from '../../auth/login-guard';
 import { UnauthenticatedError } from '../../errors';
 import { CitizenChallenge, CitizenChallengeRequest, CitizenLoginRequest, LoginRequest, responses, TokenResponse } from '../schemas';
 import type { GatewayServices } from '../services';
 import { userView } from './user-view';
 
-export function authRoutes({ users, tokens, citizenChallenges }: GatewayServices): FastifyPluginAsyncTypebox {
+export function authRoutes({ users, tokens, citizenChallenges, config }: GatewayServices): FastifyPluginAsyncTypebox {
   return async (app) => {
+    const guard = newLoginGuard(config.limits);
     app.post('/api/v1/auth/login', {
       schema: {
         operationId: 'login',
         tags: ['auth'],
         summary: 'Log in with a username and password; returns a short-lived access token',
         body: LoginRequest,
+        description: 'Failed logins are limited per account and per client address (see the gateway README); past the limit the answer is 429 with Retry-After, and the password is not even checked.',
         response: responses({ 200: TokenResponse }, [400, 401]),
       },
     }, async (request) => {
-      const user = await users.authenticate(request.body.username, request.body.password);
+      // Before the password is hashed: the hash is what guessing costs the gateway.
+      guard.admit(request.body.username, request.ip);
+      const user = await users.authenticate(request.body.username, request.body.password).catch((error: unknown) => {
+        guard.unanswered(request.body.username, request.ip);
+        throw error;
+      });
       // One message for an unknown user, a wrong password and a disabled account: which one it
       // was is exactly what someone guessing passwords wants to learn.
       if (!user) throw new UnauthenticatedError('username or password is wrong, or the account is disabled');
+      guard.succeeded(request.body.username, request.ip);
       const { token, expiresAt } = tokens.issue(user.id, user.role);
       request.log.info({ userId: user.id, role: user.role }, 'logged in');
       return { token, expiresAt: expiresAt.toISOString(), user: userView(user) };

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { responses, RoleSchema } from '../schemas';
+import { Role } from '../../values';
+import { responses } from '../schemas';
 
 const Me = Type.Object({
   id: Type.String(),
   username: Type.String(),
-  role: RoleSchema,
+  role: Role,
   department: Type.Optional(Type.String()),
   subjectKey: Type.Optional(Type.String()),
   source: Type.Union([Type.Literal('local'), Type.Literal('oidc')]),

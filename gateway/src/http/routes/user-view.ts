@@ -12,5 +12,8 @@ export function userView(user: User): UserView {
     createdAt: user.createdAt.toISOString(),
     createdBy: user.createdBy,
     ...(user.disabledAt ? { disabledAt: user.disabledAt.toISOString() } : {}),
+    ...(user.disabledBy ? { disabledBy: user.disabledBy } : {}),
+    ...(user.enabledAt ? { enabledAt: user.enabledAt.toISOString() } : {}),
+    ...(user.enabledBy ? { enabledBy: user.enabledBy } : {}),
   };
 }

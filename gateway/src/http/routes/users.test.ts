@@ -62,6 +62,48 @@ describe('users, managed by the admins of each department', () => {
     assert.match(refused.json().error.message, /was disabled at/);
   });
 
+  it('an admin re-enables a disabled user, recorded with who and when; the user can log in again', async () => {
+    await newOfficer('officer.returning');
+    const loginBody = { username: 'officer.returning', password: 'a long enough password' };
+    const admin = (await request('GET', '/api/v1/me', adminToken)).json().username as string;
+    const disabled = (await request('POST', '/api/v1/users/officer.returning/disable', adminToken)).json();
+    assert.equal(disabled.disabledBy, admin);
+    assert.equal((await gateway.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: loginBody })).statusCode, 401);
+
+    const before = Date.now();
+    const enabled = await request('POST', '/api/v1/users/officer.returning/enable', adminToken);
+    assert.equal(enabled.statusCode, 200);
+    const shown = enabled.json();
+    assert.equal(shown.disabledAt, undefined);
+    assert.equal(shown.disabledBy, undefined);
+    assert.equal(shown.enabledBy, admin);
+    assert.ok(Date.parse(shown.enabledAt) >= before - 1000 && Date.parse(shown.enabledAt) <= Date.now() + 1000, shown.enabledAt);
+    assert.equal((await gateway.server.inject({ method: 'POST', url: '/api/v1/auth/login', payload: loginBody })).statusCode, 200);
+
+    const { rows } = await gateway.database.database.pool.query(
+      `SELECT change, changed_by FROM user_status_changes c JOIN users u ON u.id = c.user_id WHERE u.username = 'officer.returning' ORDER BY c.id`);
+    assert.deepEqual(rows, [{ change: 'disabled', changed_by: admin }, { change: 'enabled', changed_by: admin }]);
+  });
+
+  it('enabling a user who is not disabled changes and records nothing', async () => {
+    await newOfficer('officer.active');
+    const enabled = await request('POST', '/api/v1/users/officer.active/enable', adminToken);
+    assert.equal(enabled.statusCode, 200);
+    assert.equal(enabled.json().enabledAt, undefined);
+    const { rows } = await gateway.database.database.pool.query(
+      `SELECT 1 FROM user_status_changes c JOIN users u ON u.id = c.user_id WHERE u.username = 'officer.active'`);
+    assert.equal(rows.length, 0);
+  });
+
+  it('an admin cannot enable another department\'s users: 404, as if absent', async () => {
+    const { user } = await gateway.userWithToken('department-officer', 'CreditOfficeMSP');
+    await gateway.services.users.disable(user.username, 'test');
+    const response = await request('POST', `/api/v1/users/${user.username}/enable`, adminToken);
+    assert.equal(response.statusCode, 404);
+    assert.equal(response.json().error.code, 'not_found');
+    assert.ok((await gateway.services.users.findById(user.id))?.disabledAt, 'still disabled');
+  });
+
   it('an admin cannot see or disable another department\'s users', async () => {
     const { user } = await gateway.userWithToken('department-officer', 'CreditOfficeMSP');
     assert.equal((await request('POST', `/api/v1/users/${user.username}/disable`, adminToken)).statusCode, 404);

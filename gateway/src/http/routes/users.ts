@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors';
 import type { Principal } from '../../principal';
 import { departmentRoles } from '../../roles';
+import type { User } from '../../users/user';
+import type { UserStore } from '../../users/user-store';
 import { CreateUserRequest, DepartmentQuery, responses, UserList, UsernameParams, UserView } from '../schemas';
 import type { GatewayServices } from '../services';
 import { userView } from './user-view';
@@ -56,15 +58,37 @@ export function userRoutes({ users }: GatewayServices): FastifyPluginAsyncTypebo
       },
     }, async (request) => {
       const principal = request.principal!;
-      const target = await users.findByUsername(request.params.username);
-      if (!target || target.department !== principal.department) {
-        // Users of other departments are not the admin's to see: the same answer as "absent".
-        throw new NotFoundError(`no user named '${request.params.username}' in ${principal.department}`);
-      }
+      const target = await ownDepartmentsUser(users, principal, request.params.username);
       if (target.id === principal.id) throw new ConflictError('you cannot disable your own account; ask another admin of your department');
-      return userView(await users.disable(target.username));
+      const disabled = await users.disable(target.username, principal.username);
+      request.log.info({ userId: disabled.id }, 'user disabled');
+      return userView(disabled);
+    });
+
+    app.post('/api/v1/users/:username/enable', {
+      schema: {
+        operationId: 'enableUser',
+        tags: ['users'],
+        summary: 'Re-enable a disabled user of the admin\'s own department; records who and when',
+        description: 'Undoes POST /api/v1/users/{username}/disable: the user can log in again (tokens issued before the disable work again until they expire). Enabling an enabled user changes nothing.',
+        params: UsernameParams,
+        response: responses({ 200: UserView }, [400, 401, 403, 404]),
+      },
+    }, async (request) => {
+      const principal = request.principal!;
+      const target = await ownDepartmentsUser(users, principal, request.params.username);
+      const enabled = await users.enable(target.username, principal.username);
+      request.log.info({ userId: enabled.id }, 'user enabled');
+      return userView(enabled);
     });
   };
+}
+
+/** A user of the admin's own department; users of other departments are not theirs to see, so they get the same 404 as absent ones. */
+async function ownDepartmentsUser(users: UserStore, principal: Principal, username: string): Promise<User> {
+  const target = await users.findByUsername(username);
+  if (!target || target.department !== principal.department) throw new NotFoundError(`no user named '${username}' in ${principal.department}`);
+  return target;
 }
 
 /** An admin acts for their own department; naming another is refused with the reason. */

@@ -1,0 +1,14 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { roles, type Role as RoleName } from '../roles';
+
+/** What a user may do; the authorization table says which operations each role may call. */
+export const Role = Type.Union(roles.map((role) => Type.Literal(role)), {
+  description: 'a role is one of the roles the gateway knows; see the authorization table',
+});
+export type Role = Static<typeof Role>;
+
+/** Roles of staff, who log in with a password: citizens are registered with POST /api/v1/citizens. */
+export const StaffRole = Type.Union(roles.filter((role): role is Exclude<RoleName, 'citizen'> => role !== 'citizen').map((role) => Type.Literal(role)), {
+  description: 'a staff role is one of the roles the gateway knows except citizen (citizens are registered with POST /api/v1/citizens)',
+});
+export type StaffRole = Static<typeof StaffRole>;
