@@ -203,9 +203,11 @@ async function allRecords(query: Promise<Iterators.StateQueryIterator>): Promise
 }
 
 async function pagedRecords(query: Promise<StateQueryResponse<Iterators.StateQueryIterator>>): Promise<QueryPage> {
-  const { iterator, metadata } = await query;
+  // The shim leaves `metadata` undefined when its bytes are empty: an empty last page (no
+  // records fetched, no bookmark) encodes to nothing, on Fabric's peer as on the embedded ledger.
+  const { iterator, metadata } = (await query) as Partial<StateQueryResponse<Iterators.StateQueryIterator>> & { iterator: Iterators.StateQueryIterator };
   const records = (await drain(iterator)).map(toStateRecord);
-  return { records, bookmark: metadata.bookmark, fetchedRecordsCount: metadata.fetchedRecordsCount };
+  return { records, bookmark: metadata?.bookmark ?? '', fetchedRecordsCount: metadata?.fetchedRecordsCount ?? 0 };
 }
 
 function toStateRecord(kv: Iterators.KV): StateRecord {

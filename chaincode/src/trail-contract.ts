@@ -252,14 +252,16 @@ export class TrailContract extends Contract {
     const subject = parseDataSubject('subject', parsed);
     const size = parsePageSize('pageSize', pageSize);
     if (size < 1 || size > 1000) throw new InvalidArgumentError('pageSize', `must be from 1 to 1000, got ${size}`);
-    const { iterator, metadata }: StateQueryResponse<Iterators.StateQueryIterator> = await ctx.stub.getStateByPartialCompositeKeyWithPagination(TRAIL_OBJECT_TYPE, [subjectKeyPart(subject)], size, bookmark);
+    const { iterator, metadata }: Partial<StateQueryResponse<Iterators.StateQueryIterator>> & { iterator: Iterators.StateQueryIterator } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(TRAIL_OBJECT_TYPE, [subjectKeyPart(subject)], size, bookmark);
     const trails: StoredShareTrail[] = [];
     try {
       for (let result = await iterator.next(); !result.done; result = await iterator.next()) trails.push(JSON.parse(Buffer.from(result.value.value).toString('utf8')) as StoredShareTrail);
     } finally {
       await iterator.close();
     }
-    const page: ShareTrailPage = { trails, bookmark: metadata.bookmark };
+    // The shim leaves metadata out when its bytes are empty (no records and no bookmark), as a
+    // real peer's empty page encodes; an absent bookmark means the last page.
+    const page: ShareTrailPage = { trails, bookmark: metadata?.bookmark ?? '' };
     return canonicalJson(page);
   }
 

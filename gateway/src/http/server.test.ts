@@ -142,6 +142,23 @@ describe('gateway API conventions', () => {
     assert.equal(response.json().error.code, 'not_found');
   });
 
+  it('answers a method a path does not support with 405, naming the methods it does support in Allow (RFC 9110)', async () => {
+    for (const [method, url, allow] of [['DELETE', '/api/v1/me', 'GET, HEAD'], ['TRACE', '/healthz', 'GET, HEAD'], ['QUERY', '/api/v1/users/someone/disable', 'POST']] as const) {
+      // light-my-request's types list only the methods Fastify routes; these are the point of the test.
+      const response = await gateway.server.inject({ method: method as 'DELETE', url });
+      assert.equal(response.statusCode, 405, `${method} ${url}`);
+      assert.equal(response.headers.allow, allow);
+      assert.deepEqual(response.json().error, { code: 'method_not_allowed', message: `${url} does not answer ${method}; it answers ${allow}`, details: { allowed: allow.split(', ') } });
+    }
+  });
+
+  it('documents /metrics as the text format it serves', async () => {
+    const response = await gateway.server.inject({ url: '/metrics' });
+    assert.match(String(response.headers['content-type']), /^text\/plain; version=0\.0\.4/);
+    const document = (await gateway.server.inject({ url: '/api/v1/openapi.json' })).json();
+    assert.deepEqual(Object.keys(document.paths['/metrics'].get.responses['200'].content), ['text/plain']);
+  });
+
   it('reports the ledger as unreachable in /healthz with 503 and Retry-After, and the database as reachable', async () => {
     const response = await gateway.server.inject({ url: '/healthz' });
     assert.equal(response.statusCode, 503);

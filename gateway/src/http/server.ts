@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { tokenSubject, type VerifiedToken } from '../auth/authenticator';
 import { accessFor, authorize, isOperationId, type OperationId } from '../authorization';
-import { NotFoundError, UnauthenticatedError } from '../errors';
+import { ApiError, NotFoundError, UnauthenticatedError } from '../errors';
 import type { Principal } from '../principal';
+import { newAllowedMethods } from './allowed-methods';
 import { sendApiError, toApiError } from './error-handler';
 import { ErrorBody } from './schemas';
 import { answerClientError } from './client-error';
@@ -77,7 +78,9 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
 
   app.addSchema(ErrorBody);
   app.addSchema(SealKeyView);
+  const allowedMethods = newAllowedMethods();
   app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) allowedMethods.add(method, route.url);
     const operationId = route.url.startsWith(docsPrefix) ? 'getApiDocs' : route.schema?.operationId;
     if (operationId === undefined || !isOperationId(operationId)) {
       throw new Error(`route ${route.method} ${route.url} has operation id '${operationId}', which the authorization table does not list`);
@@ -134,13 +137,28 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
     metrics.observeRequest(request.method, request.routeOptions.config.operationId ?? 'unknown', reply.statusCode, reply.elapsedTime / 1000);
   });
 
+  // No route for this method and path: a path that exists with other methods is a 405 naming
+  // them, anything else a 404. Fastify may refuse such a request before the not-found handler
+  // (a body method without a content type), so the error handler asks the same question.
+  const unrouted = (request: FastifyRequest): ApiError => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = allowedMethods.for(path);
+    return allowed.length > 0
+      ? new ApiError(405, 'method_not_allowed', `${path} does not answer ${request.method}; it answers ${allowed.join(', ')}`, { allowed })
+      : new NotFoundError(`no endpoint ${request.method} ${path}; see /api/v1/openapi.json`);
+  };
+  app.setNotFoundHandler((request, reply) => {
+    const error = unrouted(request);
+    if (error.statusCode === 405) reply.header('allow', (error.details!.allowed as string[]).join(', '));
+    return sendApiError(error, reply);
+  });
   app.setErrorHandler((error, request, reply) => {
-    const apiError = toApiError(error as FastifyError, request);
+    const apiError = request.is404 ? unrouted(request) : toApiError(error as FastifyError, request);
+    if (apiError.statusCode === 405) reply.header('allow', (apiError.details!.allowed as string[]).join(', '));
     if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: apiError.code, status: apiError.statusCode }, apiError.message);
     return sendApiError(apiError, reply);
   });
-  app.setNotFoundHandler((request, reply) => sendApiError(new NotFoundError(`no endpoint ${request.method} ${request.url.split('?')[0]}; see /api/v1/openapi.json`), reply));
 
   await app.register(healthRoutes(services));
   await app.register(authRoutes(services));

@@ -102,7 +102,8 @@ export const TrailView = Type.Object({
 });
 
 export const TrailPageQuery = Type.Object({
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
+  // A query string carries text, and the API does not coerce types: the number is a pattern.
+  pageSize: Type.Optional(Type.String({ pattern: '^([1-9][0-9]{0,2}|1000)$', default: '50', description: 'Trails per page, 1 to 1000.' })),
   bookmark: Type.Optional(Type.String({ maxLength: 1000, default: '', description: 'From the previous page; empty for the first.' })),
 }, strict);
 export const TrailPage = Type.Object({ trails: Type.Array(TrailView), bookmark: Type.String({ description: 'Send it back for the next page; empty on the last.' }) });

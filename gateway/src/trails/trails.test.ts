@@ -22,6 +22,8 @@ const CREDIT = 'CreditOfficeMSP';
 const ENTERPRISE = { kind: 'enterprise', uscc: '914403001922038216' } as const;
 const IDENTITY_NUMBER = '110101199003074258';
 const OTHER_IDENTITY_NUMBER = '320202198511111234';
+/** The proof test's own subject, so that the journeys' logs do not depend on which test ran first. */
+const PROOF_IDENTITY_NUMBER = '440304198001011239';
 const CITIZEN_NAME = '王小明';
 const PURPOSE = 'credit-repair.review';
 const inAYear = () => new Date(Date.now() + 365 * 86_400_000).toISOString();
@@ -115,6 +117,11 @@ describe('a department shares an enterprise\'s data under a legal basis', () => 
 });
 
 describe('a citizen decides, sees and objects', () => {
+  test('a citizen nobody has asked about has an empty log', async () => {
+    const log = await call('GET', '/api/v1/me/trails', await citizenToken('11010519491231002X', 'citizen.zhao'));
+    assert.deepEqual([log.status, log.body], [200, { trails: [], bookmark: '' }]);
+  });
+
   test('consent, access, the citizen\'s own log, revocation, a refused access, an objection and its answer', async () => {
     const consent = await call('POST', '/api/v1/me/consents', tokens.citizen!, { grantee: CREDIT, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, validFrom: aMinuteAgo(), validUntil: inAYear() });
     assert.equal(consent.status, 201, JSON.stringify(consent.body));
@@ -149,6 +156,10 @@ describe('a citizen decides, sees and objects', () => {
 
     const log2 = await call('GET', '/api/v1/me/trails', tokens.citizen!);
     assert.deepEqual(log2.body.trails.map((t: { outcome: string }) => t.outcome), ['granted', 'refused']);
+    const firstPage = await call('GET', '/api/v1/me/trails?pageSize=1', tokens.citizen!);
+    assert.deepEqual([firstPage.status, firstPage.body.trails.length], [200, 1]);
+    const secondPage = await call('GET', `/api/v1/me/trails?pageSize=1&bookmark=${encodeURIComponent(firstPage.body.bookmark)}`, tokens.citizen!);
+    assert.deepEqual(secondPage.body.trails.map((t: { outcome: string }) => t.outcome), ['refused']);
   });
 
   test('a malformed identity number is a 400 naming the field, and nothing is recorded', async () => {
@@ -158,12 +169,13 @@ describe('a citizen decides, sees and objects', () => {
 });
 
 test('a trail\'s proof bundle is given to its subject, the accessing department and auditors, and verifies offline', async () => {
-  const consent = await call('POST', '/api/v1/me/consents', tokens.citizen!, { grantee: CREDIT, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, validFrom: aMinuteAgo(), validUntil: inAYear() });
-  const access = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject: { kind: 'person', identityNumber: IDENTITY_NUMBER }, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, authorizationId: consent.body.authorizationId, caseReference: 'PROOF-1' });
+  const subject = await citizenToken(PROOF_IDENTITY_NUMBER, 'citizen.proof');
+  const consent = await call('POST', '/api/v1/me/consents', subject, { grantee: CREDIT, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, validFrom: aMinuteAgo(), validUntil: inAYear() });
+  const access = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject: { kind: 'person', identityNumber: PROOF_IDENTITY_NUMBER }, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, authorizationId: consent.body.authorizationId, caseReference: 'PROOF-1' });
   assert.equal(access.status, 200, JSON.stringify(access.body));
   const url = `/api/v1/trails/${access.body.receipt.trailId}/proof`;
   const auditor = (await gateway.userWithToken('auditor')).token;
-  for (const token of [tokens.citizen!, tokens.creditOfficer!, auditor]) {
+  for (const token of [subject, tokens.creditOfficer!, auditor]) {
     const proof = await call('GET', url, token);
     assert.equal(proof.status, 200, JSON.stringify(proof.body).slice(0, 300));
     const report = await verifyProofBundle(parseProofBundle(proof.body));
@@ -179,7 +191,7 @@ test('no block of the channel holds a test subject\'s identity number or name, i
   const qscc = client.network(MARKET).getContract('qscc');
   const height = Number(common.BlockchainInfo.deserializeBinary(await qscc.evaluateTransaction('GetChainInfo', description.channel)).getHeight());
   assert.ok(height > 5, `the suite wrote blocks (height ${height})`);
-  const needles = [IDENTITY_NUMBER, OTHER_IDENTITY_NUMBER, CITIZEN_NAME].flatMap((text) => [Buffer.from(text, 'utf8'), Buffer.from(text, 'utf16le'), Buffer.from(Buffer.from(text).toString('base64'))]);
+  const needles = [IDENTITY_NUMBER, OTHER_IDENTITY_NUMBER, PROOF_IDENTITY_NUMBER, CITIZEN_NAME].flatMap((text) => [Buffer.from(text, 'utf8'), Buffer.from(text, 'utf16le'), Buffer.from(Buffer.from(text).toString('base64'))]);
   for (let number = 0; number < height; number++) {
     const block = Buffer.from(await qscc.evaluateTransaction('GetBlockByNumber', description.channel, String(number)));
     for (const needle of needles) assert.equal(block.includes(needle), false, `block ${number} holds ${JSON.stringify(needle.toString())}`);

@@ -84,6 +84,12 @@ test('a page that ends exactly at the last match comes back with an empty bookma
   assert.equal(page.bookmark, '');
 });
 
+test('a paged query that matches nothing comes back empty, with an empty bookmark', async () => {
+  // Its QueryResponseMetadata encodes to no bytes, which the shim hands over as no metadata at all.
+  assert.deepEqual(await query('queryRange', 'nothing/', 'nothing0', '5', ''), { records: [], bookmark: '', fetchedRecordsCount: 0 });
+  assert.deepEqual(await query('queryByPartialCompositeKey', 'no-such-type', '[]', '5', ''), { records: [], bookmark: '', fetchedRecordsCount: 0 });
+});
+
 test('a partial composite key query returns the keys of that object type starting with those attributes', async () => {
   const finance = await query('queryByPartialCompositeKey', 'licence', '["Finance"]', '0', '');
   assert.deepEqual(finance.records, [

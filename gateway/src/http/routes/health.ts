@@ -24,7 +24,11 @@ export function healthRoutes({ database, ledger, metrics }: GatewayServices): Fa
     });
 
     app.get('/metrics', {
-      schema: { operationId: 'getMetrics', summary: 'Prometheus metrics', response: { 200: Type.String() } },
+      schema: {
+        operationId: 'getMetrics',
+        summary: 'Prometheus metrics',
+        response: { 200: { description: 'The Prometheus text exposition format (version 0.0.4).', content: { 'text/plain': { schema: Type.String() } } } },
+      },
     }, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   };
 }

@@ -20,7 +20,7 @@ export function myDataRoutes({ trails }: GatewayServices): FastifyPluginAsyncTyp
         querystring: TrailPageQuery,
         response: responses({ 200: TrailPage }, [400, 401, 403, 503]),
       },
-    }, async (request) => trails.subjectLog({ kind: 'person', subjectKey: subjectKeyOf(request.principal!) }, request.query.pageSize ?? 50, request.query.bookmark ?? ''));
+    }, async (request) => trails.subjectLog({ kind: 'person', subjectKey: subjectKeyOf(request.principal!) }, Number(request.query.pageSize ?? '50'), request.query.bookmark ?? ''));
 
     app.post('/api/v1/me/consents', {
       schema: {
