@@ -87,7 +87,9 @@ describe('citytrust user enable', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  const cli = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { env: { ...process.env, CITYTRUST_HOME: home, DATABASE_URL: gateway.database.url }, encoding: 'utf8' });
+  // The operator's DATABASE_URL names a role that may migrate: the embedded server's owner, not
+  // the gateway's least-privilege role.
+  const cli = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { env: { ...process.env, CITYTRUST_HOME: home, DATABASE_URL: gateway.database.embedded!.url }, encoding: 'utf8' });
 
   it('re-enables a disabled user, recording that the operator did it and when', async () => {
     const { user } = await gateway.userWithToken('auditor');
