@@ -15,14 +15,14 @@ export async function writeLedgerRecords(client: ClientBase, records: readonly L
   for (const [kind, rows] of Object.entries(tableRows) as [LedgerRecord['kind'], (typeof tableRows)[LedgerRecord['kind']]][]) {
     const ofKind = records.filter((record) => record.kind === kind);
     if (ofKind.length === 0) continue;
-    // ON CONFLICT may touch a row once per statement: keep each key's last version in the batch.
-    const byKey = new Map<unknown, Row>();
+    // ON CONFLICT may touch a row once per statement: keep each key's latest version in the batch.
+    const byKey = new Map<unknown, { row: Row; blockNumber: bigint }>();
     for (const record of ofKind) {
       const row = rows.row(record);
-      byKey.delete(row[rows.key]);
-      byKey.set(row[rows.key], row);
+      const kept = byKey.get(row[rows.key]);
+      if (!kept || kept.blockNumber <= record.blockNumber) byKey.set(row[rows.key], { row, blockNumber: record.blockNumber });
     }
-    await client.query(upsertSql(schema, kind), [JSON.stringify([...byKey.values()])]);
+    await client.query(upsertSql(schema, kind), [JSON.stringify([...byKey.values()].map((kept) => kept.row))]);
   }
 }
 
