@@ -113,13 +113,13 @@ export function newTrailQueries(pool: Pool): TrailQueries {
   };
 
   return {
-    searchTrails: (search, page = {}) => keysetPage(`share_trails`, 'recorded_at', 'trail_id', trailConditions(search), page),
-    subjectTrails: (subject, filter = {}, page = {}) => keysetPage(`share_trails`, 'recorded_at', 'trail_id', trailConditions({ ...filter, subject }), page),
+    searchTrails: async (search, page = {}) => keysetPage('share_trails', 'recorded_at', 'trail_id', trailConditions(search), page),
+    subjectTrails: async (subject, filter = {}, page = {}) => keysetPage('share_trails', 'recorded_at', 'trail_id', trailConditions({ ...filter, subject }), page),
     async trail(trailId) {
       const { rows } = await pool.query<RecordRow>(`SELECT record, block_number, transaction_id, trail_id AS id FROM ${S}.share_trails WHERE trail_id = $1`, [trailId]);
       return rows[0] && indexed<StoredShareTrail>(rows[0]);
     },
-    authorizations(search, page = {}) {
+    async authorizations(search, page = {}) {
       const conditions = new Conditions()
         .add(search.grantee, (p) => `grantee = ${p}`)
         .add(search.subject && subjectReference(search.subject), (p) => `subject = ${p}`)
@@ -132,7 +132,7 @@ export function newTrailQueries(pool: Pool): TrailQueries {
       const { rows } = await pool.query<RecordRow>(`SELECT record, block_number, transaction_id, code AS id FROM ${S}.data_items ${conditions.where()} ORDER BY code`, conditions.params);
       return rows.map((row) => indexed<StoredDataItem>(row));
     },
-    objections(search, page = {}) {
+    async objections(search, page = {}) {
       const conditions = new Conditions()
         .add(search.department, (p) => `department = ${p}`)
         .add(search.subject && subjectReference(search.subject), (p) => `subject = ${p}`)
