@@ -5,3 +5,4 @@ export { TRAIL_EVENT_NAMES, subjectReference, type LedgerRecord, type LedgerPosi
 export { newTrailQueries, type TrailQueries, type TrailSearch, type SubjectLogFilter, type AuthorizationSearch, type ObjectionSearch, type Indexed, type IndexFreshness } from './queries/trail-queries';
 export { InvalidQueryError, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page, type PageRequest } from './queries/page';
 export { reconcileTrailIndex, type ReconcileOptions, type ReconcileReport, type Mismatch } from './reconcile/reconcile-index';
+export { loadCreditServiceConfig, type CreditServiceConfig } from './config';
