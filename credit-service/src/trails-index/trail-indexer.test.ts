@@ -9,6 +9,7 @@ import { writeTestNetworkDescription } from '@citytrust/network-config/dist/test
 import { downEmbeddedNetwork, upEmbeddedNetwork } from '@citytrust/test-network';
 import { startTestPostgres, type TestPostgres } from '../test-support/test-postgres';
 import { emitRecord, ENTERPRISE, MARKET, person, sealedTrailJourney, storedShareTrail } from '../test-support/trail-records';
+import { subjectReference } from './ledger-record';
 import { startTrailIndexer, type IndexProgress, type TrailIndexer } from './trail-indexer';
 
 /**
@@ -102,8 +103,8 @@ describe('indexing the ledger\'s trail records', () => {
     }
     const trails = (await postgres.pool.query('SELECT trail_id, department, subject, outcome, refusal_check, authorization_id, record, transaction_id, block_number FROM offchain.share_trails ORDER BY recorded_at')).rows;
     assert.deepEqual(trails.map((t) => [t.trail_id, t.outcome, t.refusal_check, t.subject]), [
-      [journey.granted.trailId, 'granted', null, `E:${ENTERPRISE.kind === 'enterprise' ? ENTERPRISE.uscc : ''}`],
-      [journey.refused.trailId, 'refused', 'authorization_revoked', `E:${ENTERPRISE.kind === 'enterprise' ? ENTERPRISE.uscc : ''}`],
+      [journey.granted.trailId, 'granted', null, subjectReference(ENTERPRISE)],
+      [journey.refused.trailId, 'refused', 'authorization_revoked', subjectReference(ENTERPRISE)],
     ]);
     assert.equal(trails[0].transaction_id, journey.granted.trailId, 'a trail is indexed with the transaction that recorded it');
     assert.deepEqual(JSON.parse(trails[0].record), journey.granted, 'the row keeps the record as the ledger stores it');
@@ -160,7 +161,7 @@ describe('indexing the ledger\'s trail records', () => {
       const emitted = await emitRecord(system, 'trail.access', valid);
       assert.ok(emitted.blockNumber >= invalid.blockNumber);
       await running.until(passed(emitted), 'the valid trail');
-      const rows = (await postgres.pool.query('SELECT trail_id FROM offchain.share_trails WHERE subject = $1', [`P:${(person(2) as { subjectKey: string }).subjectKey}`])).rows;
+      const rows = (await postgres.pool.query('SELECT trail_id FROM offchain.share_trails WHERE subject = $1', [subjectReference(person(2))])).rows;
       assert.deepEqual(rows, [{ trail_id: valid.trailId }]);
     } finally {
       await running.stop();
