@@ -5,6 +5,7 @@ import { downCommand } from './down';
 import { ledgerCommand } from './ledger';
 import { upCommand } from './up';
 import { proofCommand } from './proof';
+import { reconcileCommand } from './reconcile';
 import { sealCommand } from './seal';
 import { startCommand } from './start';
 import { statusCommand } from './status';
@@ -14,4 +15,4 @@ import { userCommand } from './user';
  * Every subcommand, in the order `citytrust --help` lists them. Commands that need the gateway
  * import it when they run, so that `citytrust crypto` does not pay for loading it (0.27 s → 0.08 s).
  */
-export const commands: readonly Command[] = [startCommand, upCommand, downCommand, statusCommand, ledgerCommand, adminCommand, userCommand, sealCommand, proofCommand, cryptoCommand];
+export const commands: readonly Command[] = [startCommand, upCommand, downCommand, statusCommand, ledgerCommand, adminCommand, userCommand, sealCommand, proofCommand, reconcileCommand, cryptoCommand];

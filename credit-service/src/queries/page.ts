@@ -1,0 +1,60 @@
+/**
+ * A page request: at most `limit` entries (1 to 500, default 50), newest first, after the entry
+ * whose id the previous page's `next` gave. Keyset paging, so page 200 costs what page 1 costs.
+ */
+export interface PageRequest {
+  readonly limit?: number;
+  readonly after?: string;
+}
+
+/** One page, newest first; `next` is the `after` of the following page, null on the last. */
+export interface Page<T> {
+  readonly entries: readonly T[];
+  readonly next: string | null;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+/** A query the index cannot answer as asked: `field` names what to fix. */
+export class InvalidQueryError extends Error {
+  override readonly name = 'InvalidQueryError';
+
+  constructor(readonly field: string, problem: string) {
+    super(`${field} ${problem}`);
+  }
+}
+
+export function pageSize(page: PageRequest): number {
+  const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw new InvalidQueryError('limit', `must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${limit}`);
+  return limit;
+}
+
+/** The conditions of one query, with their parameters numbered as they are added. */
+export class Conditions {
+  readonly sql: string[] = [];
+  readonly params: unknown[] = [];
+
+  /** Adds `condition(placeholder)` with `value` when the value is given. */
+  add(value: unknown, condition: (placeholder: string) => string): this {
+    if (value === undefined) return this;
+    this.params.push(value);
+    this.sql.push(condition(`$${this.params.length}`));
+    return this;
+  }
+
+  where(): string {
+    return this.sql.length === 0 ? '' : `WHERE ${this.sql.join(' AND ')}`;
+  }
+}
+
+/** Checks an RFC 3339 time bound and the window it makes. */
+export function timeWindow(from: string | undefined, until: string | undefined): void {
+  for (const [field, value] of [['from', from], ['until', until]] as const) {
+    if (value !== undefined && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value)))) {
+      throw new InvalidQueryError(field, `must be an RFC 3339 date-time such as 2027-01-01T00:00:00Z, got ${JSON.stringify(value)}`);
+    }
+  }
+  if (from !== undefined && until !== undefined && Date.parse(until) <= Date.parse(from)) throw new InvalidQueryError('until', `must be after from (${from})`);
+}
