@@ -295,3 +295,26 @@ test('timestamp is the transaction\'s own timestamp, the same whenever and where
   const endorsements = await Promise.all([1, 2].map(() => contract.timestamp(ledger.newTransaction(options).context())));
   assert.deepEqual(endorsements, ['2026-01-01T00:00:00.000000042Z', '2026-01-01T00:00:00.000000042Z']);
 });
+
+test('writes nothing in the domain contracts\' namespaces: no forged seal key, trail or trail event', async () => {
+  const ledger = new InMemoryLedger();
+  const trailKey = '\u0000trail\u0000E:914403001922038216\u00002027-01-01T00:00:00.000000000Z\u0000' + 'a'.repeat(64) + '\u0000';
+  const refusals: Array<[string, (ctx: Context) => Promise<unknown>, RegExp]> = [
+    ['put a trail key', (ctx) => contract.put(ctx, trailKey, '{}'), /^key is in the trail contract's namespace \("trail"\): only the trail contract writes there/],
+    ['delete a seal key', (ctx) => contract.delete(ctx, '\u0000seal-key\u0000' + 'b'.repeat(64) + '\u0000'), /^key is in the seal contract's namespace \("seal-key"\)/],
+    ['increment an authorization', (ctx) => contract.increment(ctx, '\u0000authorization\u0000x\u0000'), /^key is in the trail contract's namespace \("authorization"\)/],
+    ['writeThenRead a data item', (ctx) => contract.writeThenRead(ctx, '\u0000data-item\u0000MR-X\u0000', 'v'), /^key is in the trail contract's namespace \("data-item"\)/],
+    ['putComposite a consent', (ctx) => contract.putComposite(ctx, 'consent-by-subject', '["P:x","y"]', 'v'), /^objectType is in the trail contract's namespace \("consent-by-subject"\)/],
+    ['emit trail.access', (ctx) => contract.emit(ctx, 'trail.access', '{}'), /^eventName "trail\.access" is in the trail contract's event namespace \(trail\.\*\)/],
+    ['emit seal.anything', (ctx) => contract.emit(ctx, 'seal.anything', '{}'), /^eventName "seal\.anything" is in the seal contract's event namespace \(seal\.\*\)/],
+  ];
+  for (const [name, write, message] of refusals) {
+    const transaction = ledger.newTransaction();
+    await assert.rejects(write(transaction.context()), { message }, name);
+    assert.equal(transaction.writes.size, 0, name);
+    assert.equal(transaction.event, undefined, name);
+  }
+  // Names that merely resemble the domain's stay the system contract's.
+  await submit(ledger, (ctx) => contract.emit(ctx, 'trails', 'p'));
+  await submit(ledger, (ctx) => contract.putComposite(ctx, 'trail-like', '[]', 'v'));
+});

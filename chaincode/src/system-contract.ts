@@ -13,6 +13,7 @@ import {
   requireValue,
 } from './arguments';
 import { CHAINCODE_NAME, CONTRACT_NAMES, chaincodePackage } from './chaincode-info';
+import { requireNotDomainEvent, requireNotDomainObjectType, requireOutsideDomain } from './domain-namespaces';
 import { isoTimestamp } from './ledger-timestamp';
 import type {
   ChaincodeVersion,
@@ -27,7 +28,8 @@ export const EVENT_OBJECT_TYPE = 'event';
 
 /**
  * The chaincode's built-in contract: the ledger operations Fabric offers a chaincode, one per
- * transaction, with nothing of CityTrust's domain. Both ledger back-ends' conformance suite runs
+ * transaction, with nothing of CityTrust's domain. It writes only outside the domain contracts'
+ * namespaces (`domain-namespaces.ts`): their keys and events are theirs alone. Both ledger back-ends' conformance suite runs
  * against it, and the benchmark uses `put` (trivial write) and `increment` (read-modify-write).
  *
  * Encoding: a value is stored as the UTF-8 bytes of the argument, unchanged. Structured results
@@ -57,7 +59,7 @@ export class SystemContract extends Contract {
   /** Writes `value` at `key` without reading anything: the benchmark's trivial write. */
   @Transaction()
   async put(ctx: Context, key: string, value: string): Promise<void> {
-    await ctx.stub.putState(requireKey('key', key), encode(requireValue('value', value)));
+    await ctx.stub.putState(requireOutsideDomain('key', requireKey('key', key)), encode(requireValue('value', value)));
   }
 
   /** The committed value at `key`; fails when the key is absent so a caller never mistakes "" for a value. */
@@ -77,7 +79,7 @@ export class SystemContract extends Contract {
   @Transaction()
   @Returns('string')
   async writeThenRead(ctx: Context, key: string, value: string): Promise<string> {
-    requireKey('key', key);
+    requireOutsideDomain('key', requireKey('key', key));
     await ctx.stub.putState(key, encode(requireValue('value', value)));
     const result: WriteThenReadResult = { key, written: value, committedBefore: await readState(ctx, key) };
     return canonicalJson(result);
@@ -91,7 +93,7 @@ export class SystemContract extends Contract {
   @Transaction()
   @Returns('string')
   async increment(ctx: Context, key: string): Promise<string> {
-    const stored = await readState(ctx, requireKey('key', key));
+    const stored = await readState(ctx, requireOutsideDomain('key', requireKey('key', key)));
     const next = String((stored === null ? 0 : parseCounter(key, stored)) + 1);
     await ctx.stub.putState(key, encode(next));
     return next;
@@ -100,13 +102,13 @@ export class SystemContract extends Contract {
   /** Removes `key`. A blind delete: it reads nothing, so deleting an absent key is not an error. */
   @Transaction()
   async delete(ctx: Context, key: string): Promise<void> {
-    await ctx.stub.deleteState(requireKey('key', key));
+    await ctx.stub.deleteState(requireOutsideDomain('key', requireKey('key', key)));
   }
 
   /** Writes `value` at the composite key of `objectType` and the JSON array `attributesJson`. */
   @Transaction()
   async putComposite(ctx: Context, objectType: string, attributesJson: string, value: string): Promise<void> {
-    const key = ctx.stub.createCompositeKey(requireObjectType('objectType', objectType), parseAttributes('attributesJson', attributesJson));
+    const key = ctx.stub.createCompositeKey(requireNotDomainObjectType('objectType', requireObjectType('objectType', objectType)), parseAttributes('attributesJson', attributesJson));
     await ctx.stub.putState(key, encode(requireValue('value', value)));
   }
 
@@ -166,7 +168,7 @@ export class SystemContract extends Contract {
    */
   @Transaction()
   async emit(ctx: Context, eventName: string, payload: string): Promise<void> {
-    const name = requireEventName('eventName', eventName);
+    const name = requireNotDomainEvent('eventName', requireEventName('eventName', eventName));
     const key = ctx.stub.createCompositeKey(EVENT_OBJECT_TYPE, [name, ctx.stub.getTxID()]);
     await ctx.stub.putState(key, encode(canonicalJson({ eventName: name, payload })));
     ctx.stub.setEvent(name, encode(payload));
