@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     // The unsealed twin of an attestation: \`system:emit\` writes a composite key and sets an
     // event with the same bytes an attestation stores, with no seal to make or check.
     const sample = canonicalJson({ department: DEPARTMENT, digest: '0'.repeat(64), keyId: '0'.repeat(64), sealedAt: new Date().toISOString(), signature: 'A'.repeat(96), transactionId: '0'.repeat(64) });
-    const unsealed = () => ledger.submit({ department: DEPARTMENT, contract: 'system', transaction: 'emit', arguments: ['seal.document', sample] });
+    const unsealed = () => ledger.submit({ department: DEPARTMENT, contract: 'system', transaction: 'emit', arguments: ['bench.document', sample] });
     await closedLoop('unsealed', concurrency, 1, unsealed); // warm-up: connections, JIT, the key cache
     await closedLoop('sealed', concurrency, 1, sealed);
     for (let round = 0; round < rounds; round++) {
