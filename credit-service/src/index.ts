@@ -6,3 +6,4 @@ export { newTrailQueries, type TrailQueries, type TrailSearch, type SubjectLogFi
 export { InvalidQueryError, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page, type PageRequest } from './queries/page';
 export { reconcileTrailIndex, type ReconcileOptions, type ReconcileReport, type Mismatch } from './reconcile/reconcile-index';
 export { loadCreditServiceConfig, type CreditServiceConfig } from './config';
+export { startOffchainIndex, type OffchainIndex } from './offchain-index';

@@ -99,11 +99,12 @@ describe('citytrust start, while it runs', () => {
 
   it('said which ledger back-end runs, started step by step and printed the URLs', () => {
     assert.match(stack.output, /^CityTrust: starting the stack \(state in .+\)\nLedger back-end: embedded \(/);
-    assert.match(stack.output, /\[1\/5\] Identities \(MSPs\) \.\.\. ready/);
-    assert.match(stack.output, /\[2\/5\] Chaincode server \.\.\. ready  127\.0\.0\.1:\d+/);
-    assert.match(stack.output, /\[3\/5\] Embedded ledger \.\.\. ready  127\.0\.0\.1:\d+, channel citytrust, height 2/);
-    assert.match(stack.output, /\[4\/5\] Postgres \(embedded\) \.\.\. ready  postgres:\/\/citytrust_gateway:\*\*\*@127\.0\.0\.1:\d+\/citytrust/);
-    assert.match(stack.output, /\[5\/5\] Gateway \.\.\. ready/);
+    assert.match(stack.output, /\[1\/6\] Identities \(MSPs\) \.\.\. ready/);
+    assert.match(stack.output, /\[2\/6\] Chaincode server \.\.\. ready  127\.0\.0\.1:\d+/);
+    assert.match(stack.output, /\[3\/6\] Embedded ledger \.\.\. ready  127\.0\.0\.1:\d+, channel citytrust, height 2/);
+    assert.match(stack.output, /\[4\/6\] Postgres \(embedded\) \.\.\. ready  postgres:\/\/citytrust_gateway:\*\*\*@127\.0\.0\.1:\d+\/citytrust/);
+    assert.match(stack.output, /\[5\/6\] Gateway \.\.\. ready/);
+    assert.match(stack.output, /\[6\/6\] Credit service \(off-chain index\) \.\.\. ready  following the ledger from block \d+/);
     assert.ok(stack.output.includes(`Gateway API   ${stack.gateway}/api/v1`), stack.output);
   });
 
@@ -254,7 +255,7 @@ describe('citytrust start fails with exit code 1 and says why', () => {
     try {
       const result = await failedStart(stack);
       assert.equal(result.status, 1);
-      assert.match(result.stdout, /\[5\/5\] Gateway \.\.\. failed\n$/);
+      assert.match(result.stdout, /\[5\/6\] Gateway \.\.\. failed\n$/);
       assert.equal(result.stderr, `citytrust start: port ${stack.gatewayPort} on 127.0.0.1 is already in use, so the gateway cannot listen there; stop whatever uses it or set GATEWAY_PORT\n`);
       assertNothingLeftRunning(stack);
     } finally {
@@ -270,7 +271,7 @@ describe('citytrust start fails with exit code 1 and says why', () => {
     try {
       const result = await failedStart(stack);
       assert.equal(result.status, 1);
-      assert.match(result.stdout, /\[4\/5\] Postgres \(embedded\) \.\.\. failed\n$/);
+      assert.match(result.stdout, /\[4\/6\] Postgres \(embedded\) \.\.\. failed\n$/);
       assert.equal(result.stderr, `citytrust start: port ${port} on 127.0.0.1 is already in use, so the embedded Postgres cannot listen there. Stop whatever uses it, or choose another port with CITYTRUST_POSTGRES_PORT.\n`);
       assertNothingLeftRunning(stack);
     } finally {

@@ -1,6 +1,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { OffchainIndex } from '@citytrust/credit-service';
 import type { GatewayDatabase, GatewayServices, Ledger, RunningGateway, SupervisorEvent } from '@citytrust/gateway';
 import { processIdentity } from '@citytrust/shared';
 import type { Command } from '../command';
@@ -47,17 +48,19 @@ export const startCommand: Command = {
     mkdirSync(logs, { recursive: true });
     console.log(`CityTrust: starting the stack (state in ${config.home})`);
     console.log(`Ledger back-end: ${backend} (one Node process that is the channel's peers and orderer, speaking Fabric's protocols)`);
-    const progress = newProgress(5);
+    const progress = newProgress(6);
     const components: ComponentState[] = [];
     let database: GatewayDatabase | undefined;
     let gateway: RunningGateway | undefined;
     let ledger: Ledger | undefined;
+    let index: OffchainIndex | undefined;
     let ownsNetwork = false;
     let ledgerAddress = '';
 
     // Only what this run started is stopped: a network that was already up, or a Postgres that
     // another live CityTrust process started, is left running.
     const stop = async () => {
+      await index?.stop();
       await gateway?.close();
       await ledger?.close();
       await database?.close();
@@ -104,6 +107,19 @@ export const startCommand: Command = {
       gatewayStep.done(gateway.url);
       components.push({ name: 'gateway', url: gateway.url, healthUrl: `${gateway.url}/healthz` });
 
+      // The credit service's off-chain index follows the ledger's trail events into Postgres
+      // (schema offchain), in this process, resuming from its checkpoint.
+      const indexStep = progress.step('Credit service (off-chain index)');
+      const { startOffchainIndex } = await import('@citytrust/credit-service');
+      const indexLog = createWriteStream(join(logs, 'credit-service.log'), { flags: 'a' });
+      index = await startOffchainIndex(database.embedded?.url ?? config.databaseUrl!, {
+        network: ledgerClient.network(description.departments[0]!.mspId),
+        chaincode: description.chaincode.name,
+        onProgress: (p) => indexLog.write(`${JSON.stringify({ time: new Date().toISOString(), msg: 'indexed', blockNumber: Number(p.checkpoint.blockNumber), records: p.records, skipped: p.skipped })}\n`),
+        onRetry: (error, delayMs) => indexLog.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg: 'reconnecting', error: error.message, delayMs })}\n`),
+      });
+      indexStep.done(`following the ledger from block ${index.indexer.status().checkpoint?.blockNumber ?? 0n}`);
+
       writeStackState({ process: processIdentity(process.pid)!, startedAt: new Date().toISOString(), home: config.home, components });
       console.log([
         '',
@@ -112,7 +128,7 @@ export const startCommand: Command = {
         `  Gateway API   ${gateway.url}/api/v1`,
         `  API docs      ${gateway.url}/api/v1/docs`,
         `  Health        ${gateway.url}/healthz`,
-        `  Database      ${redactUrl(database.url)}`,
+        `  Database      ${redactUrl(database.url)} (off-chain index: schema offchain)`,
         `  Logs          ${logs}`,
         ...(await services.users.hasAdmin() ? [] : ['', 'No admin exists yet: create one with', '  npx citytrust admin bootstrap --username <name> --department <MSP id> --password-file <file>']),
         ...(await departmentsWithoutSealKey(services, description.departments.map((d) => d.mspId))).flatMap((mspId, i) => [

@@ -1,0 +1,31 @@
+import { Pool } from 'pg';
+import { startTrailIndexer, type TrailIndexer, type TrailIndexerOptions } from './trails-index/trail-indexer';
+
+/** The off-chain index with its own connection pool, for a process that hosts it (`citytrust start`). */
+export interface OffchainIndex {
+  readonly indexer: TrailIndexer;
+  /** Stops the indexer (a batch being written commits first), then closes its pool. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the trail indexer on a pool of its own to `databaseUrl`, whose role must be able to
+ * create the `offchain` schema on first start.
+ */
+export async function startOffchainIndex(databaseUrl: string, options: Omit<TrailIndexerOptions, 'pool'>): Promise<OffchainIndex> {
+  const pool = new Pool({ connectionString: databaseUrl, max: 4 });
+  pool.on('error', () => undefined); // a lost idle connection: the indexer's next batch fails and retries
+  try {
+    const indexer = await startTrailIndexer({ ...options, pool });
+    return {
+      indexer,
+      async stop() {
+        await indexer.stop();
+        await pool.end();
+      },
+    };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+}
