@@ -136,6 +136,18 @@ describe('citytrust up, status, ledger info and down, as a user runs them', () =
     assert.ok((await ledgerInfo()).height > Number(committed[1]), 'the readiness transaction\'s block is on the ledger');
   });
 
+  it('the ledger and chaincode processes inherit only their own settings, not the secrets of whoever ran up', async () => {
+    await networkDown();
+    const secrets = { GATEWAY_TOKEN_KEY: 'c3'.repeat(32), DATABASE_URL: 'postgres://owner:hunter2@db.example/citytrust', AWS_SECRET_ACCESS_KEY: 'not for the ledger' };
+    const up = await citytrust({ ...env, ...secrets }, 'up');
+    assert.equal(up.status, 0, up.stderr);
+    for (const { name, pid } of liveProcesses(home)) {
+      const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+      assert.deepEqual(environment.filter((variable) => Object.keys(secrets).some((key) => variable.startsWith(`${key}=`))), [], `the ${name}'s environment`);
+      assert.ok(environment.includes(`CITYTRUST_HOME=${home}`), `the ${name} got its own settings`);
+    }
+  });
+
   it('ledger info shows the channel, its height and the last block\'s hash; --json for machines', async () => {
     await networkUp();
     const info = await cli('ledger', 'info');

@@ -10,6 +10,18 @@ import { isAlive, logTail, portAccepts, readProcessRecord, sleep, spawnManaged, 
  */
 const leanEnvironment = { MALLOC_ARENA_MAX: '2' } as const;
 
+/**
+ * What the ledger and chaincode processes inherit from this one: their own settings
+ * (`CITYTRUST_*`, the shim's `CORE_*` and `CHAINCODE_*`), Node's and the C library's, and the
+ * basics a process needs. Nothing else: in particular none of the gateway's secrets or an
+ * operator's password, whatever the environment of whoever started them holds.
+ */
+const inheritedVariables = /^(CITYTRUST_|CORE_|CHAINCODE_|NODE_|UV_THREADPOOL_SIZE$|MALLOC_|PATH$|HOME$|USER$|LANG$|LC_|TZ$|TMPDIR$)/;
+
+function inheritedEnvironment(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && inheritedVariables.test(entry[0])));
+}
+
 /** The background processes of the embedded back-end, in start order. */
 export const embeddedProcesses = ['chaincode', 'ledger'] as const;
 export type EmbeddedProcessName = (typeof embeddedProcesses)[number];
@@ -70,7 +82,7 @@ export async function upEmbeddedNetwork(options: UpOptions): Promise<NetworkUp> 
       endpoint: chaincodeAddress,
       command: [process.execPath, require.resolve('@citytrust/chaincode/dist/server.js')],
       // The shim logs every transaction at INFO: too costly and too noisy for a ledger's log.
-      env: { CORE_CHAINCODE_LOGGING_LEVEL: 'WARNING', ...leanEnvironment, ...process.env, CHAINCODE_ID: chaincodePackageId(description), CHAINCODE_SERVER_ADDRESS: chaincodeAddress },
+      env: { CORE_CHAINCODE_LOGGING_LEVEL: 'WARNING', ...leanEnvironment, ...inheritedEnvironment(), CHAINCODE_ID: chaincodePackageId(description), CHAINCODE_SERVER_ADDRESS: chaincodeAddress },
     });
     started.push(chaincode);
     await waitFor(chaincode, deadline, () => portAccepts(description.chaincode.serverPort));
@@ -82,7 +94,7 @@ export async function upEmbeddedNetwork(options: UpOptions): Promise<NetworkUp> 
       name: 'ledger',
       endpoint: `127.0.0.1:${description.embedded.port}`,
       command: [process.execPath, join(__dirname, '..', 'embedded', 'main.js')],
-      env: { ...leanEnvironment, ...process.env, CITYTRUST_HOME: home },
+      env: { ...leanEnvironment, ...inheritedEnvironment(), CITYTRUST_HOME: home },
     });
     started.push(ledger);
     const client = openLedgerClient({ description, crypto });
