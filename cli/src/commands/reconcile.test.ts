@@ -3,13 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { canonicalJson } from '@citytrust/shared';
 import { openLedgerClient, type LedgerClient } from '@citytrust/network-config';
 import { writeTestNetworkDescription } from '@citytrust/network-config/dist/testing/test-network-description';
 import { downEmbeddedNetwork, upEmbeddedNetwork } from '@citytrust/test-network';
 import { startTrailIndexer } from '@citytrust/credit-service';
 import { startTestPostgres, type TestPostgres } from '@citytrust/credit-service/dist/test-support/test-postgres';
-import { person, storedShareTrail } from '@citytrust/credit-service/dist/test-support/trail-records';
+import { CREDIT, dataItem, legalBasis, MARKET, person, registerSealKeys, shareTrail } from '@citytrust/credit-service/dist/test-support/trail-records';
 import { reconcileCommand } from './reconcile';
 
 /**
@@ -17,12 +16,12 @@ import { reconcileCommand } from './reconcile';
  * process (the command reads CITYTRUST_HOME, CITYTRUST_NETWORK and DATABASE_URL as a user's shell
  * would set them), with what it prints captured.
  */
-const MARKET = 'MarketRegulationMSP';
 let home: string;
 let client: LedgerClient;
 let postgres: TestPostgres;
 const saved = { home: process.env.CITYTRUST_HOME, network: process.env.CITYTRUST_NETWORK, database: process.env.DATABASE_URL };
-const trail = storedShareTrail(1, person(1), new Date(Date.UTC(2027, 2, 1)));
+/** The share trail on the ledger, recorded under a legal basis for a catalog item. */
+let trail: { trailId: string };
 
 before(async () => {
   home = mkdtempSync(join(tmpdir(), 'citytrust-reconcile-cli-'));
@@ -32,8 +31,12 @@ before(async () => {
   postgres = pg;
   process.env.DATABASE_URL = postgres.url;
   client = openLedgerClient({ description, crypto });
-  const submitted = await client.contract(MARKET, 'system').submitAsync('emit', { arguments: ['trail.access', canonicalJson(trail)] });
-  const { transactionId } = await submitted.getStatus();
+  const sealed = await registerSealKeys(client);
+  await sealed.submit(MARKET, 'registerDataItem', dataItem());
+  const basis = await sealed.submit<{ authorizationId: string }>(MARKET, 'registerLegalBasis', legalBasis());
+  const recorded = await sealed.submit<{ trailId: string }>(CREDIT, 'recordAccess', shareTrail(basis.record.authorizationId, person(1)));
+  trail = recorded.record;
+  const { transactionId } = recorded;
   const indexer = await startTrailIndexer({ network: client.network(MARKET), chaincode: description.chaincode.name, pool: postgres.pool });
   const deadline = Date.now() + 20_000;
   while (indexer.status().checkpoint?.transactionId !== transactionId && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -67,7 +70,7 @@ describe('citytrust reconcile', () => {
   it('exits 0 and says so when the index matches the ledger', async () => {
     const { code, stdout } = await reconcile();
     assert.equal(code, 0, stdout);
-    assert.match(stdout, /^compared 1 index rows with 1 ledger records, up to the index's checkpoint \(block \d+, transaction [0-9a-f]{64}; ledger height \d+\)\nno mismatches: the off-chain index matches the ledger$/);
+    assert.match(stdout, /^compared 3 index rows with 3 ledger records, up to the index's checkpoint \(block \d+, transaction [0-9a-f]{64}; ledger height \d+\)\nno mismatches: the off-chain index matches the ledger$/);
   });
 
   it('exits 1 and names the row and the columns of a trail altered by hand in Postgres', async () => {

@@ -7,7 +7,7 @@ import { openLedgerClient, type LedgerClient, type NetworkDescription } from '@c
 import { writeTestNetworkDescription } from '@citytrust/network-config/dist/testing/test-network-description';
 import { downEmbeddedNetwork, upEmbeddedNetwork } from '@citytrust/test-network';
 import { startTestPostgres, type TestPostgres } from '../test-support/test-postgres';
-import { emitRecord, MARKET, person, storedShareTrail } from '../test-support/trail-records';
+import { CREDIT, dataItem, legalBasis, MARKET, person, registerSealKeys, shareTrail } from '../test-support/trail-records';
 import { startTrailIndexer } from '../trails-index/trail-indexer';
 import { reconcileTrailIndex } from './reconcile-index';
 
@@ -15,7 +15,8 @@ let home: string;
 let description: NetworkDescription;
 let client: LedgerClient;
 let postgres: TestPostgres;
-const trails = [1, 2, 3].map((n) => storedShareTrail(n, person(n), new Date(Date.UTC(2027, 0, n))));
+/** The three share trails on the ledger, after a catalog item and the legal basis they rely on. */
+let trails: Array<{ trailId: string }>;
 const suiteNetworkFile = process.env.CITYTRUST_NETWORK;
 
 before(async () => {
@@ -26,8 +27,13 @@ before(async () => {
   const [{ crypto }, pg] = await Promise.all([upEmbeddedNetwork({ home, description }), startTestPostgres()]);
   postgres = pg;
   client = openLedgerClient({ description, crypto });
-  let last = { blockNumber: 0n, transactionId: '' };
-  for (const trail of trails) last = await emitRecord(client.contract(MARKET, 'system'), 'trail.access', trail);
+  const sealed = await registerSealKeys(client);
+  await sealed.submit(MARKET, 'registerDataItem', dataItem());
+  const basis = await sealed.submit<{ authorizationId: string }>(MARKET, 'registerLegalBasis', legalBasis());
+  const recorded = [];
+  for (const n of [1, 2, 3]) recorded.push(await sealed.submit<{ trailId: string }>(CREDIT, 'recordAccess', shareTrail(basis.record.authorizationId, person(n))));
+  trails = recorded.map((trail) => trail.record);
+  const last = recorded.at(-1)!;
   const indexer = await startTrailIndexer({ network: client.network(MARKET), chaincode: description.chaincode.name, pool: postgres.pool });
   const deadline = Date.now() + 20_000;
   while (indexer.status().checkpoint?.transactionId !== last.transactionId && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -47,7 +53,8 @@ const reconcile = () => reconcileTrailIndex({ network: client.network(MARKET), c
 
 test('an index that matches the ledger has no mismatches', async () => {
   const report = await reconcile();
-  assert.deepEqual([report.ledgerRecords, report.indexRows, report.mismatches, report.problems], [3, 3, [], []]);
+  // The item, the legal basis and the three trails.
+  assert.deepEqual([report.ledgerRecords, report.indexRows, report.mismatches, report.problems], [5, 5, [], []]);
 });
 
 test('a row altered, one deleted and one added by hand in Postgres are each reported, and nothing else', async () => {

@@ -1,3 +1,4 @@
+import '@citytrust/chaincode/dist/testing/quiet-chaincode-logs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TRAIL_EVENTS } from '@citytrust/chaincode/dist/trail-contract';

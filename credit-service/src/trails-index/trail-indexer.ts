@@ -7,7 +7,7 @@ import { readTrailEvent, type LedgerRecord } from './ledger-record';
 
 export interface TrailIndexerOptions {
   /** The channel as one department sees it (`LedgerClient.network(mspId)`): any department reads every event. */
-  readonly network: Network;
+  readonly network: Pick<Network, 'getName' | 'getChaincodeEvents'>;
   /** The chaincode whose `trail.*` events are indexed. */
   readonly chaincode: string;
   readonly pool: Pool;
