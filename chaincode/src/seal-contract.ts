@@ -1,8 +1,8 @@
 import { canonicalJson, importSm2PublicKey, sealKeyId, Sm2KeyError, type Sm2PublicKey } from '@citytrust/shared';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import type { Iterators } from 'fabric-shim';
 import { InvalidArgumentError } from './arguments';
 import { isoTimestamp } from './ledger-timestamp';
+import { drain } from './query-iterators';
 import { parseLedgerTime } from './seals/ledger-time';
 import { parseSeal, requireHex } from './seals/seal-argument';
 import {
@@ -228,12 +228,3 @@ async function currentKeyId(ctx: Context, department: string): Promise<string | 
   return bytes.length === 0 ? undefined : Buffer.from(bytes).toString('utf8');
 }
 
-async function drain<T>(iterator: Iterators.CommonIterator<T>): Promise<T[]> {
-  const items: T[] = [];
-  try {
-    for (let result = await iterator.next(); !result.done; result = await iterator.next()) items.push(result.value);
-  } finally {
-    await iterator.close();
-  }
-  return items;
-}

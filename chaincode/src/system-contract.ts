@@ -15,6 +15,7 @@ import {
 import { CHAINCODE_NAME, CONTRACT_NAMES, chaincodePackage } from './chaincode-info';
 import { requireNotDomainEvent, requireNotDomainObjectType, requireOutsideDomain } from './domain-namespaces';
 import { isoTimestamp } from './ledger-timestamp';
+import { drain } from './query-iterators';
 import type {
   ChaincodeVersion,
   KeyModificationRecord,
@@ -216,13 +217,3 @@ function toStateRecord(kv: Iterators.KV): StateRecord {
   return { key: kv.key, value: decode(kv.value) };
 }
 
-/** Reads an iterator to the end and always closes it, which frees the peer's query context. */
-async function drain<T>(iterator: Iterators.CommonIterator<T>): Promise<T[]> {
-  const items: T[] = [];
-  try {
-    for (let result = await iterator.next(); !result.done; result = await iterator.next()) items.push(result.value);
-  } finally {
-    await iterator.close();
-  }
-  return items;
-}

@@ -13,6 +13,7 @@ import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-a
 import type { Iterators, StateQueryResponse } from 'fabric-shim';
 import { InvalidArgumentError, parsePageSize } from './arguments';
 import { isoTimestamp } from './ledger-timestamp';
+import { drain } from './query-iterators';
 import { parseLedgerTime } from './seals/ledger-time';
 import { parseSeal } from './seals/seal-argument';
 import { requireSealedRecord } from './seals/seal-verification';
@@ -253,12 +254,7 @@ export class TrailContract extends Contract {
     const size = parsePageSize('pageSize', pageSize);
     if (size < 1 || size > 1000) throw new InvalidArgumentError('pageSize', `must be from 1 to 1000, got ${size}`);
     const { iterator, metadata }: Partial<StateQueryResponse<Iterators.StateQueryIterator>> & { iterator: Iterators.StateQueryIterator } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(TRAIL_OBJECT_TYPE, [subjectKeyPart(subject)], size, bookmark);
-    const trails: StoredShareTrail[] = [];
-    try {
-      for (let result = await iterator.next(); !result.done; result = await iterator.next()) trails.push(JSON.parse(Buffer.from(result.value.value).toString('utf8')) as StoredShareTrail);
-    } finally {
-      await iterator.close();
-    }
+    const trails = (await drain(iterator)).map((kv) => JSON.parse(Buffer.from(kv.value).toString('utf8')) as StoredShareTrail);
     // The shim leaves metadata out when its bytes are empty (no records and no bookmark), as a
     // real peer's empty page encodes; an absent bookmark means the last page.
     const page: ShareTrailPage = { trails, bookmark: metadata?.bookmark ?? '' };

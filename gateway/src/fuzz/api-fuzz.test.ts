@@ -7,12 +7,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSm2KeyPair } from '@citytrust/shared';
-import { openLedgerClient, type LedgerClient } from '@citytrust/network-config';
-import { writeTestNetworkDescription } from '@citytrust/network-config/dist/testing/test-network-description';
-import { downEmbeddedNetwork, upEmbeddedNetwork } from '@citytrust/test-network';
-import { fabricLedger } from '../ledger/fabric-ledger';
 import { roles, type Role } from '../roles';
-import { freePort, startTestGateway, type TestGateway } from '../test-support/test-gateway';
+import { startLedgerTestGateway, type LedgerTestGateway } from '../test-support/ledger-test-gateway';
+import { freePort } from '../test-support/test-gateway';
 
 // The whole REST API, fuzzed from its own OpenAPI document by schemathesis: by an anonymous caller
 // and by a user of every role. Every answer must be a status the document lists for that operation,
@@ -26,7 +23,7 @@ const seed = Number(process.env.FUZZ_SEED ?? randomInt(2 ** 31));
 const maxExamples = Number(process.env.FUZZ_MAX_EXAMPLES ?? 15);
 const department = 'MarketRegulationMSP';
 
-let gateway: TestGateway;
+let gateway: LedgerTestGateway;
 let baseUrl: string;
 let schemathesis: string;
 const statuses = new Map<number, number>();
@@ -92,26 +89,12 @@ function assertNoFailures(caller: string, { report, output }: { report: FuzzRepo
   assert.ok(report.test_cases.generated > 0, `as ${caller}, no test case was generated`);
 }
 
-let ledgerHome: string;
-let ledgerClient: LedgerClient | undefined;
-const suiteNetworkFile = process.env.CITYTRUST_NETWORK;
-
 before(async () => {
   schemathesis = execFileSync(process.execPath, [join(repositoryRoot, 'scripts', 'ensure-fuzzer.js'), '--print-path'], { encoding: 'utf8' }).trim();
   // A real embedded ledger, so that the seal and data-sharing operations are fuzzed through to the
-  // chaincode instead of all answering 503; every department has a registered seal key.
-  ledgerHome = mkdtempSync(join(tmpdir(), 'citytrust-fuzz-ledger-'));
-  const { path, description } = await writeTestNetworkDescription(ledgerHome);
-  process.env.CITYTRUST_NETWORK = path;
-  const { crypto } = await upEmbeddedNetwork({ home: ledgerHome, description });
-  ledgerClient = openLedgerClient({ description, crypto });
-  const ledger = fabricLedger({ client: ledgerClient, channel: description.channel, chaincode: description.chaincode.name, healthDepartment: department });
-  // The rate limit is not what this fuzzes: with the default 600 a minute, most answers would be 429.
-  gateway = await startTestGateway({ GATEWAY_RATE_LIMIT_MAX: '1000000' }, ledger);
-  for (const { mspId } of description.departments) {
-    await gateway.services.seals.generateKey(mspId, 'api-fuzz');
-    await gateway.services.seals.registerKey(mspId, new Date(Date.now() + 365 * 86_400_000).toISOString());
-  }
+  // chaincode instead of all answering 503; every department has a registered seal key. The rate
+  // limit is not what this fuzzes: with the default 600 a minute, most answers would be 429.
+  gateway = await startLedgerTestGateway({ env: { GATEWAY_RATE_LIMIT_MAX: '1000000' } });
   // Count what the server answered, whatever the fuzzer thought it sent.
   gateway.server.server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
     response.on('finish', () => statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1));
@@ -127,11 +110,6 @@ after(async () => {
   const byStatus = [...statuses.entries()].sort(([a], [b]) => a - b).map(([status, count]) => `${status}: ${count}`).join(', ');
   console.log(`API fuzz: ${total} requests answered (${byStatus})`);
   await gateway?.close();
-  ledgerClient?.close();
-  if (suiteNetworkFile === undefined) delete process.env.CITYTRUST_NETWORK;
-  else process.env.CITYTRUST_NETWORK = suiteNetworkFile;
-  await downEmbeddedNetwork(ledgerHome).catch(() => undefined);
-  rmSync(ledgerHome, { recursive: true, force: true });
 });
 
 test('an anonymous caller gets only documented answers in the one error shape, and changes no user', async () => {

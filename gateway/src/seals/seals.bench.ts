@@ -12,21 +12,14 @@
  */
 import '@citytrust/chaincode/dist/testing/quiet-chaincode-logs';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { canonicalJson, generateSm2KeyPair, sealKeyId, sm2Sign, sm2Verify, sm3 } from '@citytrust/shared';
-import { openLedgerClient } from '@citytrust/network-config';
-import { writeTestNetworkDescription } from '@citytrust/network-config/dist/testing/test-network-description';
 import { requireSealedDigest } from '@citytrust/chaincode/dist/seals/seal-verification';
 import { InMemoryLedger } from '@citytrust/chaincode/dist/testing/in-memory-ledger';
 import { MARKET_REGULATION_ADMIN_PEM, MARKET_REGULATION_CLIENT_PEM } from '@citytrust/chaincode/dist/testing/test-department-certificates';
 import { SealContract } from '@citytrust/chaincode';
-import { downEmbeddedNetwork, upEmbeddedNetwork } from '@citytrust/test-network';
-import { fabricLedger } from '../ledger/fabric-ledger';
-import { startTestGateway } from '../test-support/test-gateway';
+import { startLedgerTestGateway } from '../test-support/ledger-test-gateway';
 
 const TARGET_RATIO = 0.9;
 const FIVE_YEARS_ON = new Date(Date.now() + 5 * 365 * 86_400_000).toISOString();
@@ -96,19 +89,12 @@ async function main(): Promise<void> {
   const rounds = Number(values.rounds);
   const concurrency = Number(values.concurrency);
 
-  const home = mkdtempSync(join(tmpdir(), 'citytrust-bench-seals-'));
-  const { path, description } = await writeTestNetworkDescription(home);
-  process.env.CITYTRUST_NETWORK = path;
-  const { crypto } = await upEmbeddedNetwork({ home, description });
-  const client = openLedgerClient({ description, crypto });
-  const ledger = fabricLedger({ client, channel: description.channel, chaincode: description.chaincode.name, healthDepartment: DEPARTMENT });
-  const gateway = await startTestGateway({}, ledger);
+  const gateway = await startLedgerTestGateway({ sealKeysFor: [DEPARTMENT], sealKeysValidUntil: FIVE_YEARS_ON });
+  const { ledger, description } = gateway;
   const results: Round[] = [];
   try {
-    await gateway.services.seals.generateKey(DEPARTMENT, 'bench');
-    await gateway.services.seals.registerKey(DEPARTMENT, FIVE_YEARS_ON);
     const sealed = () => gateway.services.seals.sealDocument(DEPARTMENT, randomBytes(32));
-    // The unsealed twin of an attestation: \`system:emit\` writes a composite key and sets an
+    // The unsealed twin of an attestation: `system:emit` writes a composite key and sets an
     // event with the same bytes an attestation stores, with no seal to make or check.
     const sample = canonicalJson({ department: DEPARTMENT, digest: '0'.repeat(64), keyId: '0'.repeat(64), sealedAt: new Date().toISOString(), signature: 'A'.repeat(96), transactionId: '0'.repeat(64) });
     const unsealed = () => ledger.submit({ department: DEPARTMENT, contract: 'system', transaction: 'emit', arguments: ['bench.document', sample] });
@@ -120,9 +106,6 @@ async function main(): Promise<void> {
     }
   } finally {
     await gateway.close();
-    client.close();
-    await downEmbeddedNetwork(home);
-    rmSync(home, { recursive: true, force: true });
   }
 
   const total = (kind: Round['kind']) => {

@@ -5,12 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSm2KeyPair, sealKeyId, sm2Sign, sm3, type Seal } from '@citytrust/shared';
-import { openLedgerClient, type LedgerClient } from '@citytrust/network-config';
-import { writeTestNetworkDescription } from '@citytrust/network-config/dist/testing/test-network-description';
-import { downEmbeddedNetwork, upEmbeddedNetwork } from '@citytrust/test-network';
-import { fabricLedger, LedgerRejectedError } from '../ledger/fabric-ledger';
+import { LedgerRejectedError } from '../ledger/fabric-ledger';
 import type { Ledger } from '../ledger/ledger';
-import { startTestGateway, type TestGateway } from '../test-support/test-gateway';
+import { startLedgerTestGateway, type LedgerTestGateway } from '../test-support/ledger-test-gateway';
 import { loadOrCreateSecret } from '../secrets';
 import { newSealKeyCustody, type SealSigner } from './seal-key-custody';
 import { newSealService } from './seal-service';
@@ -24,37 +21,17 @@ const MARKET = 'MarketRegulationMSP';
 const CREDIT = 'CreditOfficeMSP';
 const VALID_UNTIL = '2036-01-01T00:00:00Z';
 
-let home: string;
-let client: LedgerClient;
+let gateway: LedgerTestGateway;
 let ledger: Ledger;
-let gateway: TestGateway;
 let officerToken: string;
-const suiteNetworkFile = process.env.CITYTRUST_NETWORK;
 
 before(async () => {
-  home = mkdtempSync(join(tmpdir(), 'citytrust-seals-'));
-  const { path, description } = await writeTestNetworkDescription(home);
-  process.env.CITYTRUST_NETWORK = path;
-  const { crypto } = await upEmbeddedNetwork({ home, description });
-  client = openLedgerClient({ description, crypto });
-  ledger = fabricLedger({ client, channel: description.channel, chaincode: description.chaincode.name, healthDepartment: MARKET });
-  gateway = await startTestGateway({}, ledger);
+  gateway = await startLedgerTestGateway({ sealKeysFor: [MARKET, CREDIT], sealKeysValidUntil: VALID_UNTIL });
+  ledger = gateway.ledger;
   officerToken = (await gateway.userWithToken('department-officer', MARKET)).token;
-  const { seals } = gateway.services;
-  for (const department of [MARKET, CREDIT]) {
-    await seals.generateKey(department, 'test');
-    await seals.registerKey(department, VALID_UNTIL);
-  }
 });
 
-after(async () => {
-  await gateway?.close();
-  client?.close();
-  if (suiteNetworkFile === undefined) delete process.env.CITYTRUST_NETWORK;
-  else process.env.CITYTRUST_NETWORK = suiteNetworkFile;
-  await downEmbeddedNetwork(home).catch(() => undefined);
-  rmSync(home, { recursive: true, force: true });
-});
+after(() => gateway?.close());
 
 async function sign(body: object, token = officerToken) {
   return gateway.server.inject({ method: 'POST', url: '/api/v1/seals/sign', headers: { authorization: `Bearer ${token}` }, payload: body });

@@ -14,17 +14,11 @@
  */
 import '@citytrust/chaincode/dist/testing/quiet-chaincode-logs';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { openLedgerClient } from '@citytrust/network-config';
-import { writeTestNetworkDescription } from '@citytrust/network-config/dist/testing/test-network-description';
-import { downEmbeddedNetwork, upEmbeddedNetwork } from '@citytrust/test-network';
-import { fabricLedger } from '../ledger/fabric-ledger';
-import { freePort, startTestGateway } from '../test-support/test-gateway';
+import { startLedgerTestGateway } from '../test-support/ledger-test-gateway';
+import { freePort } from '../test-support/test-gateway';
 
 const MARKET = 'MarketRegulationMSP';
 const CREDIT = 'CreditOfficeMSP';
@@ -76,21 +70,12 @@ async function main(): Promise<void> {
   const seconds = Number(values.seconds);
   const levels = values.concurrency.split(',').map(Number);
 
-  const home = mkdtempSync(join(tmpdir(), 'citytrust-bench-trails-'));
-  const { path, description } = await writeTestNetworkDescription(home);
-  process.env.CITYTRUST_NETWORK = path;
-  const { crypto } = await upEmbeddedNetwork({ home, description });
-  const client = openLedgerClient({ description, crypto });
-  const ledger = fabricLedger({ client, channel: description.channel, chaincode: description.chaincode.name, healthDepartment: MARKET });
-  const gateway = await startTestGateway({ GATEWAY_RATE_LIMIT_MAX: '1000000' }, ledger);
+  const gateway = await startLedgerTestGateway({ env: { GATEWAY_RATE_LIMIT_MAX: '1000000' } });
+  const { ledger, description } = gateway;
   const agent = new Agent({ keepAlive: true, maxSockets: Math.max(...levels) });
   const rows: Row[] = [];
   try {
     const { seals, trails } = gateway.services;
-    for (const { mspId } of description.departments) {
-      await seals.generateKey(mspId, 'bench');
-      await seals.registerKey(mspId, new Date(Date.now() + 365 * 86_400_000).toISOString());
-    }
     const admin = { department: MARKET, userId: 'bench-admin' };
     await trails.registerDataItem(admin, { code: 'MR-ENT-BASIC', name: '企业基本信息', shareType: 'conditional', sensitivity: 2 });
     const basis = await trails.registerLegalBasis(admin, { grantee: CREDIT, items: ['MR-ENT-BASIC'], purpose: PURPOSE, scenario: 'bench', validFrom: new Date(Date.now() - 60_000).toISOString(), validUntil: new Date(Date.now() + 86_400_000).toISOString() });
@@ -116,9 +101,6 @@ async function main(): Promise<void> {
   } finally {
     agent.destroy();
     await gateway.close();
-    client.close();
-    await downEmbeddedNetwork(home);
-    rmSync(home, { recursive: true, force: true });
   }
 
   const top = Math.max(...levels);

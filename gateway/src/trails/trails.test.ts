@@ -2,15 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { canonicalJson, sm3 } from '@citytrust/shared';
 import { common } from '@hyperledger/fabric-protos';
-import { openLedgerClient, parseProofBundle, verifyProofBundle, type LedgerClient, type NetworkDescription } from '@citytrust/network-config';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { writeTestNetworkDescription } from '@citytrust/network-config/dist/testing/test-network-description';
-import { downEmbeddedNetwork, upEmbeddedNetwork } from '@citytrust/test-network';
-import { fabricLedger } from '../ledger/fabric-ledger';
+import { parseProofBundle, verifyProofBundle, type LedgerClient, type NetworkDescription } from '@citytrust/network-config';
 import type { Ledger } from '../ledger/ledger';
-import { startTestGateway, type TestGateway } from '../test-support/test-gateway';
+import { startLedgerTestGateway, type LedgerTestGateway } from '../test-support/ledger-test-gateway';
 
 /**
  * Data-sharing trails end to end on the embedded ledger, through the REST API as each kind of
@@ -29,13 +23,11 @@ const PURPOSE = 'credit-repair.review';
 const inAYear = () => new Date(Date.now() + 365 * 86_400_000).toISOString();
 const aMinuteAgo = () => new Date(Date.now() - 60_000).toISOString();
 
-let home: string;
+let gateway: LedgerTestGateway;
+let ledger: Ledger;
 let description: NetworkDescription;
 let client: LedgerClient;
-let ledger: Ledger;
-let gateway: TestGateway;
 const tokens: Record<string, string> = {};
-const suiteNetworkFile = process.env.CITYTRUST_NETWORK;
 
 type Method = 'GET' | 'POST';
 async function call(method: Method, url: string, token: string, body?: object) {
@@ -50,18 +42,8 @@ async function citizenToken(identityNumber: string, username: string): Promise<s
 }
 
 before(async () => {
-  home = mkdtempSync(join(tmpdir(), 'citytrust-trails-'));
-  const written = await writeTestNetworkDescription(home);
-  description = written.description;
-  process.env.CITYTRUST_NETWORK = written.path;
-  const { crypto } = await upEmbeddedNetwork({ home, description });
-  client = openLedgerClient({ description, crypto });
-  ledger = fabricLedger({ client, channel: description.channel, chaincode: description.chaincode.name, healthDepartment: MARKET });
-  gateway = await startTestGateway({}, ledger);
-  for (const { mspId } of description.departments) {
-    await gateway.services.seals.generateKey(mspId, 'trails test');
-    await gateway.services.seals.registerKey(mspId, inAYear());
-  }
+  gateway = await startLedgerTestGateway();
+  ({ ledger, description, client } = gateway);
   tokens.marketAdmin = (await gateway.userWithToken('admin', MARKET)).token;
   tokens.creditOfficer = (await gateway.userWithToken('department-officer', CREDIT)).token;
   tokens.marketOfficer = (await gateway.userWithToken('department-officer', MARKET)).token;
@@ -77,14 +59,7 @@ before(async () => {
   }
 });
 
-after(async () => {
-  await gateway?.close();
-  client?.close();
-  if (suiteNetworkFile === undefined) delete process.env.CITYTRUST_NETWORK;
-  else process.env.CITYTRUST_NETWORK = suiteNetworkFile;
-  await downEmbeddedNetwork(home).catch(() => undefined);
-  rmSync(home, { recursive: true, force: true });
-});
+after(() => gateway?.close());
 
 describe('a department shares an enterprise\'s data under a legal basis', () => {
   test('the exchange returns the data with a receipt whose digest matches it, and the trail is on the ledger', async () => {

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openLedgerClient, type LedgerClient, type NetworkDescription } from '@citytrust/network-config';
+import { writeTestNetworkDescription } from '@citytrust/network-config/dist/testing/test-network-description';
+import { downEmbeddedNetwork, upEmbeddedNetwork } from '@citytrust/test-network';
+import { fabricLedger } from '../ledger/fabric-ledger';
+import type { Ledger } from '../ledger/ledger';
+import { startTestGateway, type TestGateway } from './test-gateway';
+
+/** A test gateway on a real embedded ledger of its own (its own home and free ports). */
+export interface LedgerTestGateway extends TestGateway {
+  readonly home: string;
+  readonly description: NetworkDescription;
+  /** The one client path the gateway's ledger uses, for a test to reach the ledger directly. */
+  readonly client: LedgerClient;
+  readonly ledger: Ledger;
+}
+
+export interface LedgerTestGatewayOptions {
+  /** The gateway's environment (e.g. a raised rate limit). */
+  readonly env?: Record<string, string>;
+  /** Departments whose seal key is generated and registered before the test: every one by default. */
+  readonly sealKeysFor?: readonly string[];
+  /** Until when those keys are valid (default: a year from now). */
+  readonly sealKeysValidUntil?: string;
+}
+
+/**
+ * Brings up an embedded ledger, a gateway on it (with its own embedded Postgres) and the
+ * departments' seal keys; `close()` takes it all down and restores CITYTRUST_NETWORK, which the
+ * ledger process reads its description from while it runs.
+ */
+export async function startLedgerTestGateway(options: LedgerTestGatewayOptions = {}): Promise<LedgerTestGateway> {
+  const home = mkdtempSync(join(tmpdir(), 'citytrust-ledger-gateway-'));
+  const suiteNetworkFile = process.env.CITYTRUST_NETWORK;
+  const restore = () => {
+    if (suiteNetworkFile === undefined) delete process.env.CITYTRUST_NETWORK;
+    else process.env.CITYTRUST_NETWORK = suiteNetworkFile;
+  };
+  let client: LedgerClient | undefined;
+  let gateway: TestGateway | undefined;
+  const close = async () => {
+    await gateway?.close();
+    client?.close();
+    restore();
+    await downEmbeddedNetwork(home).catch(() => undefined);
+    rmSync(home, { recursive: true, force: true });
+  };
+  try {
+    const { path, description } = await writeTestNetworkDescription(home);
+    process.env.CITYTRUST_NETWORK = path;
+    const { crypto } = await upEmbeddedNetwork({ home, description });
+    client = openLedgerClient({ description, crypto });
+    const ledger = fabricLedger({ client, channel: description.channel, chaincode: description.chaincode.name, healthDepartment: description.departments[0]!.mspId });
+    gateway = await startTestGateway(options.env ?? {}, ledger);
+    const validUntil = options.sealKeysValidUntil ?? new Date(Date.now() + 365 * 86_400_000).toISOString();
+    for (const department of options.sealKeysFor ?? description.departments.map((d) => d.mspId)) {
+      await gateway.services.seals.generateKey(department, 'test');
+      await gateway.services.seals.registerKey(department, validUntil);
+    }
+    return { ...gateway, home, description, client, ledger, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
