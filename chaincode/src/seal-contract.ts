@@ -1,6 +1,7 @@
 import { canonicalJson, importSm2PublicKey, sealKeyId, Sm2KeyError, type Sm2PublicKey } from '@citytrust/shared';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { InvalidArgumentError } from './arguments';
+import { characters } from './trails/record-fields';
 import { isoTimestamp } from './ledger-timestamp';
 import { drain } from './query-iterators';
 import { parseLedgerTime } from './seals/ledger-time';
@@ -104,7 +105,7 @@ export class SealContract extends Contract {
     const admin = requireDepartmentAdmin(ctx, 'revoke its seal keys');
     const now = isoTimestamp(ctx.stub.getTxTimestamp());
     const keyId = requireHex('keyId', keyIdArgument);
-    if (reason.trim().length === 0 || reason.length > MAX_REASON_LENGTH) {
+    if (reason.trim().length === 0 || characters(reason) > MAX_REASON_LENGTH) {
       throw new InvalidArgumentError('reason', `must say why the key is revoked, in 1 to ${MAX_REASON_LENGTH} characters`);
     }
     const key = await readSealKey(ctx, keyId);

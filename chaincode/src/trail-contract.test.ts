@@ -197,3 +197,12 @@ describe('a person\'s consent, refusals and objections', () => {
       { message: /^trail\.subject has fields it does not define: name/ });
   });
 });
+
+test('lengths are counted in characters, as the gateway\'s API counts them: 200 four-byte characters make a 200-character name', async () => {
+  const world = await World.create();
+  const name = '𩲸'.repeat(200);
+  const item = await world.submit<{ name: string }>(MARKET, 1, (ctx, seal) => trails.registerDataItem(ctx, ...seal({ code: 'MR-ASTRAL', name, owner: MARKET, shareType: 'conditional', sensitivity: 2 })));
+  assert.equal(item.name, name);
+  await assert.rejects(world.submit(MARKET, 1, (ctx, seal) => trails.registerDataItem(ctx, ...seal({ code: 'MR-ASTRAL-2', name: `${name}x`, owner: MARKET, shareType: 'conditional', sensitivity: 2 }))),
+    { message: /^item\.name must be text of 1 to 200 characters/ });
+});

@@ -20,7 +20,7 @@ import { requireSealedRecord } from './seals/seal-verification';
 import type { StoredSeal } from '@citytrust/shared';
 import { submittingDepartment } from './seals/submitter';
 import { parseDataSubject, sameSubject, subjectKeyPart } from './trails/data-subject';
-import { RecordFields } from './trails/record-fields';
+import { characters, RecordFields } from './trails/record-fields';
 import { TrailRefusedError, type TrailCheck } from './trails/trail-refusal';
 
 export const DATA_ITEM_OBJECT_TYPE = 'data-item';
@@ -172,7 +172,7 @@ export class TrailContract extends Contract {
     const department = submittingDepartment(ctx);
     requireOwnTrail(trail, department);
     if (!/^[a-z_]{1,64}$/.test(check)) throw new InvalidArgumentError('check', `must name the check that refused the access, such as authorization_expired, got ${JSON.stringify(check)}`);
-    if (reason.trim().length === 0 || reason.length > 1000) throw new InvalidArgumentError('reason', 'must say why the access was refused, in 1 to 1000 characters');
+    if (reason.trim().length === 0 || characters(reason) > 1000) throw new InvalidArgumentError('reason', 'must say why the access was refused, in 1 to 1000 characters');
     const seal = await sealedAsSent(ctx, trailJson, sealJson);
     return this.storeTrail(ctx, { ...trail, trailId: ctx.stub.getTxID(), outcome: 'refused', refusal: { check, reason }, recordedAt: seal.sealedAt, seal });
   }

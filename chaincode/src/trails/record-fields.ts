@@ -38,10 +38,13 @@ export class RecordFields {
     return this.fields[field] !== undefined;
   }
 
-  /** A string matching `pattern` (and at most `maxLength` characters), described for the error as `what`. */
+  /**
+   * A string matching `pattern` (and at most `maxLength` characters, counted as JSON Schema and
+   * the gateway's API count them: code points), described for the error as `what`.
+   */
   string(field: string, pattern: RegExp, what: string, maxLength = 200): string {
     const value = this.fields[field];
-    if (typeof value !== 'string' || value.length > maxLength || !pattern.test(value)) {
+    if (typeof value !== 'string' || characters(value) > maxLength || !pattern.test(value)) {
       throw new InvalidArgumentError(this.name(field), `must be ${what}, got ${JSON.stringify(value === undefined ? null : value)}`);
     }
     return value;
@@ -80,4 +83,11 @@ export class RecordFields {
     if (new Set(value).size !== value.length) throw new InvalidArgumentError(this.name(field), 'must not name an item twice');
     return value as string[];
   }
+}
+
+/** A string's length in characters (code points), not UTF-16 code units. */
+export function characters(value: string): number {
+  let count = 0;
+  for (const _ of value) count += 1;
+  return count;
 }

@@ -36,11 +36,6 @@ declare module 'fastify' {
 export type GatewayServer = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
 
 const docsPrefix = '/api/v1/docs';
-const ajvLogger = {
-  log: (...args: unknown[]) => console.log(...args),
-  warn: (...args: unknown[]) => { if (!String(args[0]).startsWith('DEPRECATED: option unicode')) console.warn(...args); },
-  error: (...args: unknown[]) => console.error(...args),
-};
 const requestIdPattern = /^[A-Za-z0-9._-]{8,128}$/;
 
 /**
@@ -58,12 +53,10 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     },
     // Unknown fields are errors, and "5" is not a number: types are checked, not coerced.
-    // Lengths in UTF-16 code units and patterns without the `u` flag, as TypeBox checks them in
-    // the CLI and the user store (src/values), so the API and they cannot disagree on a value;
-    // `verbose` hands the error handler the failing schema, whose description states the rule.
-    // Ajv calls `unicode: false` deprecated but honours it; src/values/values.test.ts fails if it
-    // ever stops, and only that one notice is kept off the console.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, unicode: false, unicodeRegExp: false, verbose: true, logger: ajvLogger } },
+    // JSON Schema's own semantics (lengths in characters, Unicode patterns), as the CLI and the
+    // user store check the same schemas (src/values/value-rule.ts), so they cannot disagree on a
+    // value; `verbose` hands the error handler the failing schema, whose description states the rule.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, verbose: true } },
     return503OnClosing: true,
     // X-Forwarded-For is believed only from the configured reverse proxies; otherwise anyone
     // could pick the address whose budget they spend.

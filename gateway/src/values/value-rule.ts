@@ -1,13 +1,25 @@
 import type { TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import Ajv, { type ValidateFunction } from 'ajv';
 import { InvalidRequestError } from '../errors';
 
 /**
  * Checking a value against its one schema, outside the HTTP layer: the CLI before it writes and
  * the user store before any INSERT or UPDATE use this, while the API's validator uses the same
- * schemas, so no path can accept a value another refuses. Both count a string's length in UTF-16
- * code units and match patterns without the `u` flag (the server's Ajv is set up that way).
+ * schemas, so no path can accept a value another refuses. Both are Ajv with JSON Schema's own
+ * semantics: a string's length is counted in characters (code points), as the published OpenAPI
+ * document promises and any client's validator counts it, and patterns are Unicode regexps.
  */
+const ajv = new Ajv({ strict: false });
+const validators = new WeakMap<TSchema, ValidateFunction>();
+
+function validatorOf(schema: TSchema): ValidateFunction {
+  let validate = validators.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    validators.set(schema, validate);
+  }
+  return validate;
+}
 export interface ValueProblem {
   /** The rule the value breaks, for a person: the schema's description, or the values allowed. */
   readonly rule: string;
@@ -17,7 +29,7 @@ export interface ValueProblem {
 
 /** What is wrong with `value` under `schema`, or undefined when it is fine. */
 export function valueProblem(schema: TSchema, value: unknown): ValueProblem | undefined {
-  return Value.Check(schema, value) ? undefined : ruleOf(schema);
+  return validatorOf(schema)(value) ? undefined : ruleOf(schema);
 }
 
 /** Throws the API's 400 naming `field` when `value` breaks its schema. */

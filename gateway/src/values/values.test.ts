@@ -7,7 +7,10 @@ import { DepartmentId, Password, Username, valueProblem } from '.';
 /** Usernames a new user and a hostile one tried; the CLI once stored them, the API refused them. */
 const hostileUsernames = ['with space', 'UPPER.Case', '王小明', 'a'.repeat(300), 'admin\'; DROP TABLE users;--', 'ab', '.leading.dot', 'ｆｕｌｌwidth'];
 const goodUsernames = ['officer.zhang', 'abc', 'a'.repeat(63), 'x_1-2.y'];
-/** Lengths that differ between UTF-16 code units and code points: both sides must count alike. */
+/**
+ * Lengths that differ between UTF-16 code units and characters: both sides count characters, as
+ * JSON Schema does (6 keys are 12 code units but 6 characters: too short).
+ */
 const passwords = ['short', 'x'.repeat(11), 'x'.repeat(12), '🔑'.repeat(6), '🔑'.repeat(5) + 'x', 'y'.repeat(256), 'y'.repeat(257)];
 
 describe('one rule per value, the same for the API and the user store', () => {
@@ -56,7 +59,8 @@ describe('one rule per value, the same for the API and the user store', () => {
     }
   });
 
-  it('counts a password\'s length the same way in the API and the store', async () => {
+  it('counts a password\'s length in characters, the same way in the API and the store', async () => {
+    assert.deepEqual(passwords.map((password) => valueProblem(Password, password) === undefined), [false, false, true, false, false, true, false]);
     for (const [i, password] of passwords.entries()) {
       const accepted = valueProblem(Password, password) === undefined;
       const api = await createUser({ username: `password.api.${i}`, password });
