@@ -46,6 +46,15 @@ describe('gateway secrets', () => {
     });
   }
 
+  it('keeps only the secrets folder private: a home it creates stays enterable by others (the embedded Postgres runs as another user under root)', () => {
+    const fresh = join(home, 'not-yet', 'citytrust-home');
+    loadOrCreateSecret(fresh, 'token-signing');
+    const ordinary = join(home, 'ordinary');
+    mkdirSync(ordinary); // the mode any new folder gets under this process's umask
+    assert.equal(statSync(fresh).mode & 0o777, statSync(ordinary).mode & 0o777, 'the home has the usual mode, not 700');
+    assert.equal(statSync(join(fresh, 'secrets')).mode & 0o777, 0o700);
+  });
+
   it('accepts a key file with or without its final newline', () => {
     secretFile('a', `${goodKey}\n`);
     secretFile('b', goodKey);

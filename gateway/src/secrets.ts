@@ -56,6 +56,9 @@ export function loadOrCreateSecret(home: string, name: string, fromEnv?: string,
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // The home first, with the usual mode: a recursive mkdir would make every missing parent
+    // 700 too, and the embedded Postgres (run as 'postgres' when we are root) must enter the home.
+    mkdirSync(home, { recursive: true });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const key = newSecret(keyBytes);
     writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
