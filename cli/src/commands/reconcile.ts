@@ -17,13 +17,14 @@ export const reconcileCommand: Command = {
     'the ledger, 1 when it does not (or the comparison could not be completed).',
   async run(args) {
     const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true });
-    const { reconcileTrailIndex } = await import('@citytrust/credit-service');
+    const { reconcileTrailIndexAt } = await import('@citytrust/credit-service');
     const { description, client } = await openRunningLedger();
     try {
-      const report = await withGatewayDatabase((database) => reconcileTrailIndex({
+      // As the database's owner (the embedded server's, or DATABASE_URL's role), like the indexer:
+      // the comparison replays the ledger into temporary tables, which the gateway's role may not make.
+      const report = await withGatewayDatabase((database, config) => reconcileTrailIndexAt(database.embedded?.url ?? config.databaseUrl!, {
         network: client.network(description.departments[0]!.mspId),
         chaincode: description.chaincode.name,
-        pool: database.database.pool,
       }));
       const consistent = report.mismatches.length === 0 && report.problems.length === 0;
       if (values.json) {

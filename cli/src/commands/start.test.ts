@@ -158,6 +158,17 @@ describe('citytrust start, while it runs', () => {
     assert.equal(stack.cli('status').status, 0);
   });
 
+  it('gives a department its seal key and reconciles the off-chain index it runs, with the CLI against the running stack', () => {
+    const keygen = stack.cli('seal', 'keygen', '--department', 'CreditOfficeMSP');
+    assert.equal(keygen.status, 0, keygen.stderr);
+    const register = stack.cli('seal', 'register', '--department', 'CreditOfficeMSP');
+    assert.equal(register.status, 0, register.stderr);
+    const reconcile = stack.cli('reconcile');
+    assert.equal(reconcile.stderr, '');
+    assert.match(reconcile.stdout, /\nno mismatches: the off-chain index matches the ledger\n$/);
+    assert.equal(reconcile.status, 0);
+  });
+
   it('refuses a second start on the same home with exit code 1, saying which process runs', () => {
     const second = stack.cli('start');
     assert.equal(second.status, 1);

@@ -1,6 +1,6 @@
 import type { ChaincodeEvent, Network } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
-import type { Pool, PoolClient } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { INDEXED_TABLES, migrateOffchainSchema, OFFCHAIN_SCHEMA, type IndexedTable } from '../schema/offchain-schema';
 import { readCheckpoint, type IndexCheckpoint } from '../trails-index/checkpoint';
 import { writeLedgerRecords } from '../trails-index/index-writer';
@@ -142,4 +142,18 @@ async function chainHeight(network: Network): Promise<number> {
 function within<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([promise, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * {@link reconcileTrailIndex} on a pool of its own to `databaseUrl`, closed afterwards. The role
+ * must be allowed temporary tables: the database owner's, not the gateway's least-privilege role.
+ */
+export async function reconcileTrailIndexAt(databaseUrl: string, options: Omit<ReconcileOptions, 'pool'>): Promise<ReconcileReport> {
+  const pool = new Pool({ connectionString: databaseUrl, max: 2 });
+  pool.on('error', () => undefined);
+  try {
+    return await reconcileTrailIndex({ ...options, pool });
+  } finally {
+    await pool.end();
+  }
 }
