@@ -1,9 +1,12 @@
 import { Pool } from 'pg';
+import { readCheckpoint, type IndexCheckpoint } from './trails-index/checkpoint';
 import { startTrailIndexer, type TrailIndexer, type TrailIndexerOptions } from './trails-index/trail-indexer';
 
 /** The off-chain index with its own connection pool, for a process that hosts it (`citytrust start`). */
 export interface OffchainIndex {
   readonly indexer: TrailIndexer;
+  /** Where it resumed: the checkpoint committed by its last run (block 0 on a fresh database). */
+  readonly resumedFrom: IndexCheckpoint;
   /** Stops the indexer (a batch being written commits first), then closes its pool. */
   stop(): Promise<void>;
 }
@@ -19,6 +22,7 @@ export async function startOffchainIndex(databaseUrl: string, options: Omit<Trai
     const indexer = await startTrailIndexer({ ...options, pool });
     return {
       indexer,
+      resumedFrom: await readCheckpoint(pool, `${options.network.getName()}/${options.chaincode}`),
       async stop() {
         await indexer.stop();
         await pool.end();

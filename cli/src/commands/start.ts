@@ -118,7 +118,7 @@ export const startCommand: Command = {
         onProgress: (p) => indexLog.write(`${JSON.stringify({ time: new Date().toISOString(), msg: 'indexed', blockNumber: Number(p.checkpoint.blockNumber), records: p.records, skipped: p.skipped })}\n`),
         onRetry: (error, delayMs) => indexLog.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg: 'reconnecting', error: error.message, delayMs })}\n`),
       });
-      indexStep.done(`following the ledger from block ${index.indexer.status().checkpoint?.blockNumber ?? 0n}`);
+      indexStep.done(`following the ledger from block ${index.resumedFrom.blockNumber}`);
 
       writeStackState({ process: processIdentity(process.pid)!, startedAt: new Date().toISOString(), home: config.home, components });
       console.log([
