@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* GB/T 32918 hashes the identifier's length in bits into two bytes. */
 #define MAX_ID_BYTES 8190 /* OpenSSL refuses ids of UINT16_MAX / 8 bytes or more: ENTL is 16 bits of *bits* */
@@ -388,6 +389,165 @@ static napi_value sm2_verify(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* ---- signing and verifying off the JavaScript thread --------------------------------------- */
+
+/*
+ * One signature made or checked on libuv's thread pool, so that a busy event loop (a gateway
+ * sealing records, a chaincode checking seals) can keep serving while OpenSSL computes. The job
+ * owns copies of its inputs and a reference to the key, so nothing it reads can change or be
+ * collected meanwhile; OpenSSL 3 allows one EVP_PKEY to be used from several threads at once.
+ */
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  EVP_PKEY *pkey;
+  bool signing;
+  unsigned char *message;
+  size_t message_length;
+  unsigned char *id;
+  size_t id_length;
+  unsigned char signature[MAX_SIGNATURE_BYTES];
+  size_t signature_length;
+  bool failed;
+  bool verdict;
+} sm2_job;
+
+static unsigned char *copy_bytes(const unsigned char *data, size_t length) {
+  unsigned char *copy = malloc(length > 0 ? length : 1);
+  if (copy != NULL && length > 0) memcpy(copy, data, length);
+  return copy;
+}
+
+static void free_job(sm2_job *job) {
+  EVP_PKEY_free(job->pkey);
+  free(job->message);
+  free(job->id);
+  free(job);
+}
+
+static void run_job(napi_env env, void *data) {
+  (void)env;
+  sm2_job *job = data;
+  ERR_set_mark();
+  EVP_PKEY_CTX *pctx = NULL;
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  if (md == NULL || !init_digest(md, &pctx, job->pkey, job->id, job->id_length, job->signing)) {
+    job->failed = true;
+  } else if (job->signing) {
+    job->signature_length = sizeof job->signature;
+    job->failed = EVP_DigestSign(md, job->signature, &job->signature_length, job->message, job->message_length) != 1;
+  } else {
+    job->verdict = EVP_DigestVerify(md, job->signature, job->signature_length, job->message, job->message_length) == 1;
+  }
+  EVP_MD_CTX_free(md);
+  EVP_PKEY_CTX_free(pctx);
+  ERR_pop_to_mark();
+}
+
+static void settle_job(napi_env env, napi_status status, void *data) {
+  sm2_job *job = data;
+  napi_value result = NULL, error = NULL, code = NULL, message = NULL;
+  if (status != napi_ok || job->failed) {
+    const char *text = job->signing ? "SM2 signing failed" : "SM2 verification could not start";
+    if (napi_create_string_utf8(env, "ERR_CITYTRUST_CRYPTO", NAPI_AUTO_LENGTH, &code) == napi_ok &&
+        napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &message) == napi_ok &&
+        napi_create_error(env, code, message, &error) == napi_ok) {
+      napi_reject_deferred(env, job->deferred, error);
+    }
+  } else if (job->signing) {
+    if (napi_create_buffer_copy(env, job->signature_length, job->signature, NULL, &result) == napi_ok) napi_resolve_deferred(env, job->deferred, result);
+  } else if (napi_get_boolean(env, job->verdict, &result) == napi_ok) {
+    napi_resolve_deferred(env, job->deferred, result);
+  }
+  napi_delete_async_work(env, job->work);
+  free_job(job);
+}
+
+/* Queues `job` (inputs already copied) and returns its promise; frees it if it cannot be queued. */
+static napi_value queue_job(napi_env env, sm2_job *job, EVP_PKEY *pkey) {
+  napi_value promise, name;
+  if (EVP_PKEY_up_ref(pkey) != 1) {
+    free_job(job);
+    return throw_napi_failure(env);
+  }
+  job->pkey = pkey;
+  if (job->message == NULL || job->id == NULL) {
+    free_job(job);
+    napi_throw_error(env, "ERR_CITYTRUST_MEMORY", "citytrust_crypto: out of memory");
+    return NULL;
+  }
+  if (napi_create_promise(env, &job->deferred, &promise) != napi_ok ||
+      napi_create_string_utf8(env, job->signing ? "citytrust.sm2.sign" : "citytrust.sm2.verify", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_async_work(env, NULL, name, run_job, settle_job, job, &job->work) != napi_ok ||
+      napi_queue_async_work(env, job->work) != napi_ok) {
+    free_job(job);
+    return throw_napi_failure(env);
+  }
+  return promise;
+}
+
+/* signAsync(handle, message, id) -> Promise<DER signature> */
+static napi_value sm2_sign_async(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  const unsigned char *message, *id;
+  size_t message_length, id_length;
+  if (!get_args(env, info, 3, argv)) return NULL;
+  sm2_key *key = get_key(env, argv[0], true);
+  if (key == NULL || !get_bytes(env, argv[1], "the message", &message, &message_length) ||
+      !get_id(env, argv[2], &id, &id_length)) {
+    return NULL;
+  }
+  sm2_job *job = calloc(1, sizeof *job);
+  if (job == NULL) {
+    napi_throw_error(env, "ERR_CITYTRUST_MEMORY", "citytrust_crypto: out of memory");
+    return NULL;
+  }
+  job->signing = true;
+  job->message = copy_bytes(message, message_length);
+  job->message_length = message_length;
+  job->id = copy_bytes(id, id_length);
+  job->id_length = id_length;
+  return queue_job(env, job, key->pkey);
+}
+
+/* verifyAsync(handle, message, signature, id) -> Promise<boolean>; a malformed signature is false. */
+static napi_value sm2_verify_async(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  const unsigned char *message, *signature, *id;
+  size_t message_length, signature_length, id_length;
+  if (!get_args(env, info, 4, argv)) return NULL;
+  sm2_key *key = get_key(env, argv[0], false);
+  if (key == NULL || !get_bytes(env, argv[1], "the message", &message, &message_length) ||
+      !get_bytes(env, argv[2], "the signature", &signature, &signature_length) ||
+      !get_id(env, argv[3], &id, &id_length)) {
+    return NULL;
+  }
+  sm2_job *job = calloc(1, sizeof *job);
+  if (job == NULL) {
+    napi_throw_error(env, "ERR_CITYTRUST_MEMORY", "citytrust_crypto: out of memory");
+    return NULL;
+  }
+  job->signing = false;
+  job->message = copy_bytes(message, message_length);
+  job->message_length = message_length;
+  job->id = copy_bytes(id, id_length);
+  job->id_length = id_length;
+  /* Longer than any SM2 signature: it cannot verify, and needs no copy. */
+  if (signature_length > sizeof job->signature) {
+    free_job(job);
+    napi_value promise, verdict;
+    napi_deferred deferred;
+    if (napi_create_promise(env, &deferred, &promise) != napi_ok || napi_get_boolean(env, false, &verdict) != napi_ok ||
+        napi_resolve_deferred(env, deferred, verdict) != napi_ok) {
+      return throw_napi_failure(env);
+    }
+    return promise;
+  }
+  memcpy(job->signature, signature, signature_length);
+  job->signature_length = signature_length;
+  return queue_job(env, job, key->pkey);
+}
+
 /* ---- public-key encryption (GB/T 32918.4, DER C1 || C3 || C2 as OpenSSL writes it) -------- */
 
 static napi_value pkey_crypt(napi_env env, napi_callback_info info, bool encrypting) {
@@ -443,6 +603,8 @@ NAPI_MODULE_INIT() {
       {"publicPoint", NULL, public_point, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sign", NULL, sm2_sign, NULL, NULL, NULL, napi_enumerable, NULL},
       {"verify", NULL, sm2_verify, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"signAsync", NULL, sm2_sign_async, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"verifyAsync", NULL, sm2_verify_async, NULL, NULL, NULL, napi_enumerable, NULL},
       {"encrypt", NULL, sm2_encrypt, NULL, NULL, NULL, napi_enumerable, NULL},
       {"decrypt", NULL, sm2_decrypt, NULL, NULL, NULL, napi_enumerable, NULL},
   };

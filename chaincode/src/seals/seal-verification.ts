@@ -1,4 +1,4 @@
-import { canonicalJson, importSm2PublicKey, sealKeyEndedAt, sm2Verify, sm3, type Sm2PublicKey } from '@citytrust/shared';
+import { canonicalJson, importSm2PublicKey, sealKeyEndedAt, sm2VerifyAsync, sm3, type Sm2PublicKey } from '@citytrust/shared';
 import type { Context } from 'fabric-contract-api';
 import { isoTimestamp } from '../ledger-timestamp';
 import type { Seal, StoredSeal } from '@citytrust/shared';
@@ -63,7 +63,7 @@ export async function checkSeal(ctx: Context, seal: Seal, at: string, department
   }
   const ended = sealKeyEndedAt(key, at);
   if (ended) return { valid: false, key, check: ended.check, reason: endedReason(key, ended.check, ended.since, at) };
-  if (!sm2Verify(publicKeyOf(key), Buffer.from(seal.digest, 'hex'), Buffer.from(seal.signature, 'base64'))) {
+  if (!(await sm2VerifyAsync(publicKeyOf(key), Buffer.from(seal.digest, 'hex'), Buffer.from(seal.signature, 'base64')))) {
     return { valid: false, key, check: 'bad_signature', reason: `the signature is not ${key.department}'s SM2 signature over digest ${seal.digest} with key ${seal.keyId}: it was forged, made over other bytes, or damaged` };
   }
   return { valid: true, key };

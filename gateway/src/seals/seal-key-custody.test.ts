@@ -32,7 +32,7 @@ describe('the gateway\'s custody of seal keys', () => {
     const signer = await custody.activeSigner('CreditOfficeMSP');
     const digest = sm3('a record');
     assert.equal(signer?.keyId, key.keyId);
-    assert.equal(sm2Verify(importSm2PublicKey(key.publicKeyPem), digest, signer!.sign(digest)), true);
+    assert.equal(sm2Verify(importSm2PublicKey(key.publicKeyPem), digest, await signer!.sign(digest)), true);
     await custody.recordRevocation(key.keyId);
     assert.equal(await custody.activeSigner('CreditOfficeMSP'), undefined);
   });

@@ -1,4 +1,4 @@
-import { generateSm2KeyPair, importSm2PrivateKey, newFieldCipher, sm2Sign, sm3, type FieldCipher, type Sm2PrivateKey } from '@citytrust/shared';
+import { generateSm2KeyPair, importSm2PrivateKey, newFieldCipher, sm2SignAsync, sm3, type FieldCipher, type Sm2PrivateKey } from '@citytrust/shared';
 import type { Database } from '../database/database';
 import { NotFoundError } from '../errors';
 
@@ -19,8 +19,8 @@ export interface CustodyKey {
 export interface SealSigner {
   readonly keyId: string;
   readonly department: string;
-  /** The DER SM2 signature over the 32 bytes of `digest`. */
-  sign(digest: Buffer): Buffer;
+  /** The DER SM2 signature over the 32 bytes of `digest`, made on the thread pool. */
+  sign(digest: Buffer): Promise<Buffer>;
 }
 
 /**
@@ -110,7 +110,7 @@ export function newSealKeyCustody(database: Database, keyEncryptionKey: Buffer):
       const row = rows[0];
       if (!row) return undefined;
       const key = privateKey(row.key_id, row.private_key_envelope);
-      return { keyId: row.key_id, department, sign: (digest) => sm2Sign(key, digest) };
+      return { keyId: row.key_id, department, sign: (digest) => sm2SignAsync(key, digest) };
     },
 
     async recordActivation(activate, retire) {

@@ -108,7 +108,7 @@ export function newSealService({ ledger, custody, queryDepartment }: SealService
       if (!signer) {
         throw new ConflictError(`${department} has no active seal key, so the gateway cannot seal for it; a department admin runs \`citytrust seal keygen\` and \`citytrust seal register\``, { department });
       }
-      const seal: Seal = { keyId: signer.keyId, digest: digest.toString('hex'), signature: signer.sign(digest).toString('base64') };
+      const seal: Seal = { keyId: signer.keyId, digest: digest.toString('hex'), signature: (await signer.sign(digest)).toString('base64') };
       try {
         return { seal, submitted: await send(seal) };
       } catch (error) {

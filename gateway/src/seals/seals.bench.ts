@@ -22,6 +22,7 @@ import { SealContract } from '@citytrust/chaincode';
 import { startLedgerTestGateway } from '../test-support/ledger-test-gateway';
 
 const TARGET_RATIO = 0.9;
+const CHECKS_IN_FLIGHT = 8;
 const FIVE_YEARS_ON = new Date(Date.now() + 5 * 365 * 86_400_000).toISOString();
 const DEPARTMENT = 'MarketRegulationMSP';
 
@@ -71,12 +72,16 @@ async function chaincodeChecksPerSecond(seconds: number): Promise<number> {
   ledger.commit(register);
   const digest = sm3('a record');
   const seal = { keyId: sealKeyId(keys.publicKey), digest: digest.toString('hex'), signature: sm2Sign(keys.privateKey, digest).toString('base64') };
+  // As many checks in flight as a busy chaincode has transactions: the SM2 verify runs on the
+  // thread pool, so checks overlap.
   const started = performance.now();
   let checks = 0;
-  while (performance.now() - started < seconds * 1000) {
-    await requireSealedDigest(ledger.newTransaction({ creator: { mspId: DEPARTMENT, certificatePem: MARKET_REGULATION_CLIENT_PEM } }).context(), seal);
-    checks += 1;
-  }
+  await Promise.all(Array.from({ length: CHECKS_IN_FLIGHT }, async () => {
+    while (performance.now() - started < seconds * 1000) {
+      await requireSealedDigest(ledger.newTransaction({ creator: { mspId: DEPARTMENT, certificatePem: MARKET_REGULATION_CLIENT_PEM } }).context(), seal);
+      checks += 1;
+    }
+  }));
   return checks / ((performance.now() - started) / 1000);
 }
 
@@ -133,7 +138,7 @@ async function main(): Promise<void> {
   console.log(`| sealed submissions / s | ${sealedPerSecond.toFixed(0)} | |`);
   console.log(`| unsealed submissions / s | ${unsealedPerSecond.toFixed(0)} | |`);
   console.log(`| sealed / unsealed | ${ratio.toFixed(2)} | ≥ ${TARGET_RATIO} ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'} |`);
-  console.log(`| seal checks / s in the chaincode's code (one core) | ${chaincodeChecks.toFixed(0)} | |`);
+  console.log(`| seal checks / s in the chaincode's code (${CHECKS_IN_FLIGHT} in flight) | ${chaincodeChecks.toFixed(0)} | |`);
   console.log(`| SM2 verifies / s, gateway process | ${gatewayVerifiesPerSecond.toFixed(0)} | |`);
   console.log(`| SM2 signs / s, gateway process | ${gatewaySignsPerSecond.toFixed(0)} | |`);
   if (values.json) {

@@ -105,12 +105,12 @@ describe('seals the chaincode refuses, each with its check named and nothing wri
   test('forged, tampered and other departments\' seals, through the ledger and through verification', async () => {
     const market = await signerOf(MARKET);
     const digest = sm3('a permit');
-    const genuine: Seal = { keyId: market.keyId, digest: digest.toString('hex'), signature: market.sign(digest).toString('base64') };
+    const genuine: Seal = { keyId: market.keyId, digest: digest.toString('hex'), signature: (await market.sign(digest)).toString('base64') };
     const credit = await signerOf(CREDIT);
     const cases: Array<[string, Seal, string]> = [
       ['forged', { ...genuine, signature: sm2Sign(generateSm2KeyPair().privateKey, digest).toString('base64') }, 'bad_signature'],
       ['tampered', { ...genuine, digest: sm3('another permit').toString('hex') }, 'bad_signature'],
-      ['another department\'s', { keyId: credit.keyId, digest: genuine.digest, signature: credit.sign(digest).toString('base64') }, 'other_department'],
+      ['another department\'s', { keyId: credit.keyId, digest: genuine.digest, signature: (await credit.sign(digest)).toString('base64') }, 'other_department'],
       ['unknown key', (() => { const keys = generateSm2KeyPair(); return { keyId: sealKeyId(keys.publicKey), digest: genuine.digest, signature: sm2Sign(keys.privateKey, digest).toString('base64') }; })(), 'unknown_key'],
     ];
     const before = await height();
@@ -146,7 +146,7 @@ describe('rotation and revocation', () => {
     assert.equal(old.statusCode, 200, old.body);
     assert.deepEqual([old.json().keyStatus, old.json().checkedAt], ['retired', first.sealedAt]);
     const late = sm3('after rotation, with the old key');
-    await assert.rejects(ledger.submit({ department: MARKET, contract: 'seal', transaction: 'attestDocument', arguments: [JSON.stringify({ keyId: oldSigner.keyId, digest: late.toString('hex'), signature: oldSigner.sign(late).toString('base64') })] }),
+    await assert.rejects(ledger.submit({ department: MARKET, contract: 'seal', transaction: 'attestDocument', arguments: [JSON.stringify({ keyId: oldSigner.keyId, digest: late.toString('hex'), signature: (await oldSigner.sign(late)).toString('base64') })] }),
       (error: unknown) => error instanceof LedgerRejectedError && error.check === 'seal:key_retired');
 
     const second = (await sign({ digest: sm3('after rotation').toString('hex') })).json();
@@ -156,11 +156,11 @@ describe('rotation and revocation', () => {
     assert.equal(revoked.status, 'revoked');
 
     const afterRevocation = sm3('after revocation');
-    const refused = await verify({ digest: afterRevocation.toString('hex'), keyId: newSigner.keyId, signature: newSigner.sign(afterRevocation).toString('base64') });
+    const refused = await verify({ digest: afterRevocation.toString('hex'), keyId: newSigner.keyId, signature: (await newSigner.sign(afterRevocation)).toString('base64') });
     assert.equal(refused.statusCode, 422);
     assert.equal(refused.json().error.details.check, 'key_revoked');
     assert.match(refused.json().error.message, /\(seal token reported lost\)/);
-    await assert.rejects(ledger.submit({ department: MARKET, contract: 'seal', transaction: 'attestDocument', arguments: [JSON.stringify({ keyId: newSigner.keyId, digest: afterRevocation.toString('hex'), signature: newSigner.sign(afterRevocation).toString('base64') })] }),
+    await assert.rejects(ledger.submit({ department: MARKET, contract: 'seal', transaction: 'attestDocument', arguments: [JSON.stringify({ keyId: newSigner.keyId, digest: afterRevocation.toString('hex'), signature: (await newSigner.sign(afterRevocation)).toString('base64') })] }),
       (error: unknown) => error instanceof LedgerRejectedError && error.check === 'seal:key_revoked');
     const stillValid = await verify({ digest: second.digest, keyId: second.keyId, signature: second.signature });
     assert.equal(stillValid.statusCode, 200, stillValid.body);
@@ -185,7 +185,7 @@ describe('rotation and revocation', () => {
     assert.equal(signer.keyId, registered.keyId);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(registered.validUntil) - Date.now()) + 100));
     const digest = sm3('too late');
-    const response = await verify({ digest: digest.toString('hex'), keyId: signer.keyId, signature: signer.sign(digest).toString('base64') });
+    const response = await verify({ digest: digest.toString('hex'), keyId: signer.keyId, signature: (await signer.sign(digest)).toString('base64') });
     assert.equal(response.statusCode, 422);
     assert.equal(response.json().error.details.check, 'key_expired');
   });

@@ -8,7 +8,7 @@ export { sm3, createSm3, hmacSm3, verifyHmacSm3, SM3_DIGEST_BYTES } from './sm3'
 export { sm4Ctr, SM4_KEY_BYTES, SM4_BLOCK_BYTES } from './sm4';
 export { generateSm2KeyPair, importSm2PrivateKey, importSm2PublicKey, Sm2KeyError } from './keys';
 export type { Sm2KeyPair, Sm2PrivateKey, Sm2PublicKey } from './keys';
-export { sm2Sign, sm2Verify, sm2Za, DEFAULT_SM2_USER_ID, MAX_SM2_USER_ID_BYTES } from './sm2';
+export { sm2Sign, sm2SignAsync, sm2Verify, sm2VerifyAsync, sm2Za, DEFAULT_SM2_USER_ID, MAX_SM2_USER_ID_BYTES } from './sm2';
 export type { Sm2SignatureOptions } from './sm2';
 export { sm2SignatureToRaw, sm2SignatureFromRaw, Sm2SignatureFormatError } from './sm2-signature-encoding';
 export { sm2Encrypt, sm2Decrypt, Sm2DecryptionError } from './sm2-encryption';

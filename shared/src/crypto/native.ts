@@ -25,6 +25,10 @@ export interface Sm2Addon {
   /** DER signature over SM3(Z ‖ message), Z over `userId`. */
   sign(handle: KeyHandle, message: Buffer, userId: Buffer): Buffer;
   verify(handle: KeyHandle, message: Buffer, signature: Buffer, userId: Buffer): boolean;
+  /** As `sign`, computed on libuv's thread pool. */
+  signAsync(handle: KeyHandle, message: Buffer, userId: Buffer): Promise<Buffer>;
+  /** As `verify`, computed on libuv's thread pool. */
+  verifyAsync(handle: KeyHandle, message: Buffer, signature: Buffer, userId: Buffer): Promise<boolean>;
   /** DER C1 ‖ C3 ‖ C2. */
   encrypt(handle: KeyHandle, plaintext: Buffer): Buffer;
   decrypt(handle: KeyHandle, ciphertext: Buffer): Buffer;

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { generateSm2KeyPair } from './keys';
-import { DEFAULT_SM2_USER_ID, sm2Sign, sm2Verify, sm2Za } from './sm2';
+import { DEFAULT_SM2_USER_ID, sm2Sign, sm2SignAsync, sm2Verify, sm2VerifyAsync, sm2Za } from './sm2';
 import { sm2SignatureFromRaw, sm2SignatureToRaw } from './sm2-signature-encoding';
 import { sm3 } from './sm3';
 import { standardExample, standardExamplePrivateKey } from './testing/standard-example';
@@ -111,5 +111,42 @@ describe('sm2Sign and sm2Verify', () => {
     assert.throws(() => sm2Sign(privateKey, record, { userId: 'x'.repeat(8191) }), /at most 8190 bytes; this one has 8191/);
     assert.throws(() => sm2Sign(publicKey as never, record), /expected an Sm2PrivateKey/);
     assert.throws(() => sm2Verify({ type: 'sm2-public' } as never, record, Buffer.alloc(0)), /expected an Sm2PublicKey/);
+  });
+});
+
+describe('SM2 on the thread pool: the same signatures and verdicts, without blocking the event loop', () => {
+  const { privateKey, publicKey } = generateSm2KeyPair();
+
+  it('signs so that the synchronous verifier accepts, and verifies what the synchronous signer made', async () => {
+    const signature = await sm2SignAsync(privateKey, record);
+    assert.equal(sm2Verify(publicKey, record, signature), true);
+    assert.equal(await sm2VerifyAsync(publicKey, record, sm2Sign(privateKey, record)), true);
+  });
+
+  it('verifies the published worked example, with its user ID', async () => {
+    const example = standardExamplePrivateKey();
+    assert.equal(await sm2VerifyAsync(example.publicKey, standardExample.signedMessage, publishedSignature()), true);
+  });
+
+  it('answers false, never a rejection, for another message, a damaged or over-long signature, or another user ID', async () => {
+    const signature = await sm2SignAsync(privateKey, record);
+    assert.equal(await sm2VerifyAsync(publicKey, Buffer.from('another record'), signature), false);
+    assert.equal(await sm2VerifyAsync(publicKey, record, flipped(signature, signature.length - 1)), false);
+    assert.equal(await sm2VerifyAsync(publicKey, record, Buffer.alloc(200, 1)), false);
+    assert.equal(await sm2VerifyAsync(publicKey, record, signature, { userId: 'another id' }), false);
+  });
+
+  it('keeps the event loop free while a thousand signatures are made and checked at once', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => { ticks += 1; }, 1);
+    const signatures = await Promise.all(Array.from({ length: 1000 }, () => sm2SignAsync(privateKey, record)));
+    const verdicts = await Promise.all(signatures.map((signature) => sm2VerifyAsync(publicKey, record, signature)));
+    clearInterval(timer);
+    assert.ok(verdicts.every(Boolean));
+    assert.ok(ticks > 0, 'timers ran while the pool worked');
+  });
+
+  it('refuses a public key for signing, as the synchronous signer does', async () => {
+    await assert.rejects(async () => sm2SignAsync(publicKey as never, record), { name: 'TypeError' });
   });
 });

@@ -60,6 +60,28 @@ export function sm2Verify(publicKey: Sm2PublicKey, message: BinaryInput, signatu
 }
 
 /**
+ * {@link sm2Sign} on libuv's thread pool: the same signature, while the event loop goes on
+ * serving. For servers that sign on every request (the gateway sealing records); a one-off
+ * signature is cheaper synchronously.
+ *
+ * @example
+ * const signature = await sm2SignAsync(sealKey, digest);
+ */
+export async function sm2SignAsync(privateKey: Sm2PrivateKey, message: BinaryInput, options: Sm2SignatureOptions = {}): Promise<Buffer> {
+  return addon().signAsync(handleOf(privateKey, 'sm2-private'), toBuffer(message), userIdBytes(options));
+}
+
+/**
+ * {@link sm2Verify} on libuv's thread pool, with the same answers: false, never a rejection, for
+ * a signature that does not verify or is malformed. For servers that check a signature on every
+ * request (the chaincode checking seals).
+ */
+export async function sm2VerifyAsync(publicKey: Sm2PublicKey, message: BinaryInput, signature: Uint8Array, options: Sm2SignatureOptions = {}): Promise<boolean> {
+  if (!(signature instanceof Uint8Array)) return false;
+  return addon().verifyAsync(handleOf(publicKey, 'sm2-public'), toBuffer(message), toBuffer(signature), userIdBytes(options));
+}
+
+/**
  * Z, the SM3 digest that binds a public key and user ID into every signature
  * (GB/T 32918.2 §5.5). Signing devices that take a pre-computed e = SM3(Z ‖ M) need it;
  * {@link sm2Sign} and {@link sm2Verify} compute it themselves.
