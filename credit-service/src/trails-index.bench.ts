@@ -24,7 +24,7 @@ import { openLedgerClient } from '@citytrust/network-config';
 import { newTrailQueries, type SubjectLogFilter } from './queries/trail-queries';
 import { reconcileTrailIndex } from './reconcile/reconcile-index';
 import { startTestPostgres } from './test-support/test-postgres';
-import { CREDIT, dataItem, legalBasis, MARKET, person, registerSealKeys, shareTrail, type SealedTrails } from './test-support/trail-records';
+import { dataItem, legalBasis, MARKET, person, registerSealKeys, shareTrail, type SealedTrails } from './test-support/trail-records';
 import { startTrailIndexer } from './trails-index/trail-indexer';
 
 const SUBJECT_ENTRIES = 10_000;
