@@ -7,3 +7,4 @@ export * from './seals/seal-records';
 export * from './trails/trail-records';
 export * from './process-identity';
 export * from './seals/seal-key-validity';
+export * from './log-tail';

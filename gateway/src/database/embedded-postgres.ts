@@ -1,10 +1,10 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { arch, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
-import { isSameProcess, processCommandLine, processIdentity, type ProcessIdentity } from '@citytrust/shared';
+import { isSameProcess, logTail, processCommandLine, processIdentity, type ProcessIdentity } from '@citytrust/shared';
 
 /** A Postgres server under CITYTRUST_HOME: one this process started, or one it joined. */
 export interface EmbeddedPostgresServer {
@@ -82,7 +82,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     child.kill('SIGKILL');
     await exited;
     throw new Error(`embedded Postgres could not start in ${dataDir}: ${error instanceof Error ? error.message : String(error)}\n` +
-      `last lines of ${logFile}:\n${logTail(logFile, logStart)}`);
+      `last lines of ${logFile}:\n${logTail(logFile, logStart, 20)}`);
   }
   const server = processIdentity(child.pid!);
   if (server) writeOwnerRecord(dataDir, { server, owner: processIdentity(process.pid)! });
@@ -266,24 +266,6 @@ async function stopOrphan(server: ProcessIdentity): Promise<void> {
   process.kill(server.pid, 'SIGINT');
   for (let waited = 0; waited < 15_000 && isSameProcess(server); waited += 100) await new Promise((r) => setTimeout(r, 100));
   if (isSameProcess(server)) throw new Error(`the embedded Postgres left running (pid ${server.pid}) did not stop within 15 s; stop it and start again`);
-}
-
-function logTail(path: string, from: number, lines = 20): string {
-  try {
-    const size = statSync(path).size;
-    const length = Math.min(size - from, 16 * 1024);
-    if (length <= 0) return '(it wrote nothing to its log)';
-    const fd = openSync(path, 'r');
-    try {
-      const buffer = Buffer.alloc(length);
-      readSync(fd, buffer, 0, length, size - length);
-      return buffer.toString('utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return '(no log)';
-  }
 }
 
 /** As root the server runs as `postgres`, which needs to traverse every directory above its data. */

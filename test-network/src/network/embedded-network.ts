@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
 import { chaincodePackageId, generateNetworkCrypto, openLedgerClient, type LedgerClient, type NetworkCrypto, type NetworkDescription } from '@citytrust/network-config';
-import { isAlive, logTail, portAccepts, readProcessRecord, sleep, spawnManaged, stopManaged, type ProcessRecord } from './managed-process';
+import { logTail } from '@citytrust/shared';
+import { isAlive, portAccepts, readProcessRecord, sleep, spawnManaged, stopManaged, type ProcessRecord } from './managed-process';
 
 /**
  * Glibc makes a malloc arena per thread, and the thread pool signs and verifies: two arenas took

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { isSameProcess, processIdentity } from '@citytrust/shared';
@@ -100,29 +100,6 @@ export async function stopManaged(home: string, record: ProcessRecord, graceMs =
   }
   rmSync(recordPath(home, record.name), { force: true });
   return outcome;
-}
-
-/**
- * The last lines of a process's log from byte `from` on, for error messages and `status`. Logs
- * are appended to across runs: starting at the record's `logStart` keeps an earlier run's
- * failure from passing for this one's.
- */
-export function logTail(path: string, from = 0, lines = 15): string {
-  try {
-    const size = statSync(path).size;
-    if (size <= from) return '(it wrote nothing to its log)';
-    const fd = openSync(path, 'r');
-    try {
-      const length = Math.min(size - from, 16 * 1024);
-      const buffer = Buffer.alloc(length);
-      readSync(fd, buffer, 0, length, size - length);
-      return buffer.toString('utf8').trimEnd().split('\n').slice(-lines).join('\n');
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return '(no log)';
-  }
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {
