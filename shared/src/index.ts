@@ -8,3 +8,8 @@ export * from './trails/trail-records';
 export * from './process-identity';
 export * from './seals/seal-key-validity';
 export * from './log-tail';
+export * from './uscc';
+export * from './licenses/iso7064';
+export * from './licenses/license-identifier';
+export * from './licenses/license-records';
+export * from './licenses/license-qr';
