@@ -1,4 +1,5 @@
 import { COMPOSITE_KEY_SEPARATOR, InvalidArgumentError } from './arguments';
+import { LICENSE_EVENTS, LICENSE_OBJECT_TYPES } from './licenses/license-keys';
 import { DOCUMENT_SEAL_OBJECT_TYPE, DOCUMENT_SEALED_EVENT, SEAL_KEY_EVENT } from './seal-contract';
 import { CURRENT_SEAL_KEY_OBJECT_TYPE, SEAL_KEY_BY_DEPARTMENT_OBJECT_TYPE, SEAL_KEY_OBJECT_TYPE } from './seals/seal-key';
 import {
@@ -15,16 +16,18 @@ import {
  * What the domain contracts own on the ledger: the object types of their composite keys and the
  * names of their chaincode events. Only they may write these, after their own checks (seals,
  * authorizations); the system contract, which writes whatever it is given, is kept out, or any
- * department could forge a seal key, a trail, or a `trail.access` event that an off-chain index
+ * department could forge a seal key, a trail, a license, or a `trail.access` event that an off-chain index
  * would believe.
  */
 const DOMAIN_OBJECT_TYPES: ReadonlyMap<string, string> = new Map([
   ...[SEAL_KEY_OBJECT_TYPE, SEAL_KEY_BY_DEPARTMENT_OBJECT_TYPE, CURRENT_SEAL_KEY_OBJECT_TYPE, DOCUMENT_SEAL_OBJECT_TYPE].map((type) => [type, 'seal'] as const),
   ...[DATA_ITEM_OBJECT_TYPE, AUTHORIZATION_OBJECT_TYPE, CONSENT_BY_SUBJECT_OBJECT_TYPE, TRAIL_OBJECT_TYPE, TRAIL_ID_OBJECT_TYPE, OBJECTION_OBJECT_TYPE].map((type) => [type, 'trail'] as const),
+  ...LICENSE_OBJECT_TYPES.map((type) => [type, 'license'] as const),
 ]);
 const DOMAIN_EVENTS: ReadonlyMap<string, string> = new Map([
   ...[SEAL_KEY_EVENT, DOCUMENT_SEALED_EVENT].map((name) => [name, 'seal'] as const),
   ...Object.values(TRAIL_EVENTS).map((name) => [name, 'trail'] as const),
+  ...Object.values(LICENSE_EVENTS).map((name) => [name, 'license'] as const),
 ]);
 const DOMAIN_EVENT_PREFIXES = [...new Set([...DOMAIN_EVENTS.keys()].map((name) => name.slice(0, name.indexOf('.') + 1)))];
 
