@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
+import { formatLicenseIdentifier } from '@citytrust/shared';
 import { accessFor, authorizationTable, type OperationId } from './authorization';
 import { roles, type Role } from './roles';
 import { startTestGateway, type TestGateway } from './test-support/test-gateway';
@@ -21,6 +22,9 @@ interface Probe {
 
 let fresh = 0;
 const freshName = (prefix: string) => `${prefix}.${process.pid}.${(fresh += 1)}`;
+const licenseType = '11320000MB12345675001';
+const license = formatLicenseIdentifier({ typeCode: licenseType, issuerUscc: '11320000MB12345675', serial: 'PROBE', version: 1 });
+const issueBody = () => ({ typeCode: licenseType, holder: { kind: 'enterprise', uscc: '914403001922038216' }, caseReference: 'probe', validFrom: '2027-01-01', validUntil: null, metadata: {}, documentDigest: '0'.repeat(64) });
 
 const probes: Record<OperationId, Probe> = {
   // The test gateway has no ledger, so its health is degraded: still the handler's own answer.
@@ -53,6 +57,16 @@ const probes: Record<OperationId, Probe> = {
   grantConsent: { method: 'POST', url: '/api/v1/me/consents', body: () => ({ grantee: 'CreditOfficeMSP', items: ['MR-PROBE'], purpose: 'probe', validFrom: '2027-01-01T00:00:00Z', validUntil: '2028-01-01T00:00:00Z' }), admitted: { status: 409, code: 'conflict' } },
   revokeConsent: { method: 'POST', url: `/api/v1/me/consents/${'0'.repeat(64)}/revoke`, body: () => ({ reason: 'probe' }), admitted: { status: 503, code: 'ledger_unavailable' } },
   raiseObjection: { method: 'POST', url: '/api/v1/me/objections', body: () => ({ trailId: '0'.repeat(64), reason: 'probe' }), admitted: { status: 503, code: 'ledger_unavailable' } },
+  registerLicenseType: { method: 'POST', url: '/api/v1/licenses/types', body: () => ({ code: licenseType, name: 'probe', issuers: [{ department, uscc: '11320000MB12345675' }], supervisors: [], validity: { maxValidityDays: null }, metadataFields: [{ name: 'probe', label: 'probe', required: false }] }), admitted: { status: 409, code: 'conflict' } },
+  getLicenseType: { method: 'GET', url: `/api/v1/licenses/types/${licenseType}`, admitted: { status: 503, code: 'ledger_unavailable' } },
+  issueLicense: { method: 'POST', url: '/api/v1/licenses', body: issueBody, admitted: { status: 503, code: 'ledger_unavailable' } },
+  changeLicenseStatus: { method: 'POST', url: `/api/v1/licenses/${license}/status`, body: () => ({ action: 'suspend', reason: 'probe' }), admitted: { status: 409, code: 'conflict' } },
+  changeLicense: { method: 'POST', url: `/api/v1/licenses/${license}/versions`, body: () => ({ reason: 'probe', caseReference: 'probe', validFrom: '2027-01-01', validUntil: null, metadata: {}, documentDigest: '0'.repeat(64) }), admitted: { status: 503, code: 'ledger_unavailable' } },
+  listHolderLicenses: { method: 'POST', url: '/api/v1/licenses/holder-search', body: () => ({ holder: { kind: 'enterprise', uscc: '914403001922038216' }, purpose: 'probe', caseReference: 'probe' }), admitted: { status: 503, code: 'ledger_unavailable' } },
+  verifyLicense: { method: 'POST', url: '/api/v1/licenses/verify', body: () => ({ identifier: license }), admitted: { status: 503, code: 'ledger_unavailable' } },
+  recordLicenseUse: { method: 'POST', url: `/api/v1/licenses/${license}/uses`, body: () => ({ caseReference: 'probe', purpose: 'probe' }), admitted: { status: 503, code: 'ledger_unavailable' } },
+  listMyLicenses: { method: 'GET', url: '/api/v1/me/licenses', admitted: { status: 503, code: 'ledger_unavailable' } },
+  createAnnotatedCopy: { method: 'POST', url: `/api/v1/me/licenses/${license}/annotated-copies`, body: () => ({ purpose: 'probe', recipient: 'probe', validUntil: '2027-02-01T00:00:00Z' }), admitted: { status: 503, code: 'ledger_unavailable' } },
 };
 
 const department = 'MarketRegulationMSP';

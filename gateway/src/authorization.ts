@@ -41,6 +41,16 @@ export const authorizationTable = {
   grantConsent: ['citizen'],
   revokeConsent: ['citizen'],
   raiseObjection: ['citizen'],
+  registerLicenseType: ['admin'],
+  getLicenseType: 'public',
+  issueLicense: ['department-officer'],
+  changeLicenseStatus: ['department-officer'],
+  changeLicense: ['department-officer'],
+  listHolderLicenses: ['department-officer'],
+  verifyLicense: 'public',
+  recordLicenseUse: ['department-officer'],
+  listMyLicenses: ['citizen'],
+  createAnnotatedCopy: ['citizen'],
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof authorizationTable;

@@ -19,6 +19,8 @@ import { loadGatewaySecrets, loadOrCreateSecret, type GatewaySecrets } from './s
 import { newSealKeyCustody } from './seals/seal-key-custody';
 import { newSealService } from './seals/seal-service';
 import { newSubjectKeyDeriver } from './subjects/subject-key';
+import { licenseDataSource } from './licenses/license-data-source';
+import { newLicenseService } from './licenses/license-service';
 import { demoDataSource } from './trails/demo-data-source';
 import { newTrailService } from './trails/trail-service';
 import { newUserStore } from './users/user-store';
@@ -112,6 +114,18 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     queryDepartment: config.departments[0]!.mspId,
   });
   const oidc = config.oidc ? newOidcVerifier(config.oidc, departments) : undefined;
+  // The big-data bureau runs the citizen service: it records citizens' consents, objections and
+  // annotated copies for them, and answers public queries.
+  const platformDepartment = config.departments[0]!.mspId;
+  const officerPseudonym = (userId: string) => subjectKeys.officerPseudonym(userId);
+  const trails = newTrailService({
+    ledger,
+    seals,
+    // Holders' e-licenses are served from the ledger, every other item from the departments' sources.
+    source: licenseDataSource(ledger, platformDepartment, demoDataSource(database)),
+    platformDepartment,
+    officerPseudonym,
+  });
   return {
     config,
     database,
@@ -122,14 +136,8 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     ledger,
     subjectKeys,
     seals,
-    trails: newTrailService({
-      ledger,
-      seals,
-      source: demoDataSource(database),
-      // The big-data bureau runs the citizen service: it records citizens' consents and objections for them.
-      platformDepartment: config.departments[0]!.mspId,
-      officerPseudonym: (userId) => subjectKeys.officerPseudonym(userId),
-    }),
+    trails,
+    licenses: newLicenseService({ ledger, seals, trails, platformDepartment, officerPseudonym }),
     metrics: newGatewayMetrics(),
   };
 }

@@ -17,6 +17,7 @@ import type { GatewayServices } from './services';
 import { authRoutes } from './routes/auth';
 import { citizenRoutes } from './routes/citizens';
 import { healthRoutes } from './routes/health';
+import { licenseRoutes } from './routes/licenses';
 import { meRoutes } from './routes/me';
 import { myDataRoutes } from './routes/my-data';
 import { sealRoutes } from './routes/seals';
@@ -161,6 +162,7 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
   await app.register(sealRoutes(services));
   await app.register(trailRoutes(services));
   await app.register(myDataRoutes(services));
+  await app.register(licenseRoutes(services));
   app.get('/api/v1/openapi.json', { schema: { operationId: 'getOpenApi', hide: true } }, async () => app.swagger());
   return app;
 }

@@ -4,6 +4,7 @@ import type { CitizenChallenges } from '../auth/citizen-challenge';
 import type { GatewayConfig } from '../config';
 import type { Database } from '../database/database';
 import type { Ledger } from '../ledger/ledger';
+import type { LicenseService } from '../licenses/license-service';
 import type { SealService } from '../seals/seal-service';
 import type { SubjectKeyDeriver } from '../subjects/subject-key';
 import type { TrailService } from '../trails/trail-service';
@@ -22,5 +23,6 @@ export interface GatewayServices {
   readonly subjectKeys: SubjectKeyDeriver;
   readonly seals: SealService;
   readonly trails: TrailService;
+  readonly licenses: LicenseService;
   readonly metrics: GatewayMetrics;
 }

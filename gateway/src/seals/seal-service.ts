@@ -39,8 +39,10 @@ export interface SealService {
    * signed with the department's active key, as the transaction's arguments
    * `[recordJson, ...extraArguments, sealJson]` (the chaincode checks the seal with the one
    * mechanism every contract uses). Stale keys are handled as in {@link sealDocument}.
+   * Statements in `alsoSealed` (e.g. a license's QR statement) are sealed with the same key, each
+   * seal sent as one more argument after the record's.
    */
-  submitSealedRecord(department: string, target: { contract: string; transaction: string }, record: object, extraArguments?: string[]): Promise<{ seal: Seal; submitted: SubmittedTransaction }>;
+  submitSealedRecord(department: string, target: { contract: string; transaction: string }, record: object, extraArguments?: string[], alsoSealed?: readonly object[]): Promise<{ seal: Seal; submitted: SubmittedTransaction }>;
   /** Checks a seal on the ledger; a seal that fails a check is a {@link SealRefusedApiError}. */
   verify(seal: Seal, expectedDepartment?: string): Promise<Extract<DocumentSealVerification, { valid: true }>>;
   generateKey(department: string, createdBy: string): Promise<CustodyKey>;
@@ -102,15 +104,17 @@ export function newSealService({ ledger, custody, queryDepartment }: SealService
    * no longer the department's (rotated, revoked, expired elsewhere), reads custody again and
    * tries once more with the new key.
    */
-  const sealAndSubmit = async (department: string, digest: Buffer, send: (seal: Seal) => Promise<SubmittedTransaction>): Promise<{ seal: Seal; submitted: SubmittedTransaction }> => {
+  const sealAndSubmit = async (department: string, digest: Buffer, send: (seal: Seal, alsoSeals: Seal[]) => Promise<SubmittedTransaction>, alsoDigests: readonly Buffer[] = []): Promise<{ seal: Seal; submitted: SubmittedTransaction }> => {
     let signer = await signerFor(department, false);
     for (let attempt = 0; ; attempt++) {
       if (!signer) {
         throw new ConflictError(`${department} has no active seal key, so the gateway cannot seal for it; a department admin runs \`citytrust seal keygen\` and \`citytrust seal register\``, { department });
       }
-      const seal: Seal = { keyId: signer.keyId, digest: digest.toString('hex'), signature: (await signer.sign(digest)).toString('base64') };
+      const current = signer;
+      const sealOf = async (bytes: Buffer): Promise<Seal> => ({ keyId: current.keyId, digest: bytes.toString('hex'), signature: (await current.sign(bytes)).toString('base64') });
+      const [seal, ...alsoSeals] = await Promise.all([digest, ...alsoDigests].map(sealOf)) as [Seal, ...Seal[]];
       try {
-        return { seal, submitted: await send(seal) };
+        return { seal, submitted: await send(seal, alsoSeals) };
       } catch (error) {
         if (attempt > 0 || !(error instanceof SealRefusedApiError) || !STALE_KEY_CHECKS.has(error.check)) throw error;
         const fresh = await signerFor(department, true);
@@ -137,9 +141,10 @@ export function newSealService({ ledger, custody, queryDepartment }: SealService
       return { ...seal, department, sealedAt: attestation.sealedAt, transactionId: submitted.transactionId, blockNumber: submitted.blockNumber };
     },
 
-    async submitSealedRecord(department, target, record, extraArguments = []) {
+    async submitSealedRecord(department, target, record, extraArguments = [], alsoSealed = []) {
       const recordJson = canonicalJson(record);
-      return sealAndSubmit(department, sm3(recordJson), (seal) => submit(department, 'client', target.transaction, [recordJson, ...extraArguments, JSON.stringify(seal)], target.contract));
+      const send = (seal: Seal, alsoSeals: Seal[]) => submit(department, 'client', target.transaction, [recordJson, ...extraArguments, JSON.stringify(seal), ...alsoSeals.map((s) => JSON.stringify(s))], target.contract);
+      return sealAndSubmit(department, sm3(recordJson), send, alsoSealed.map((statement) => sm3(canonicalJson(statement))));
     },
 
     async verify(seal, expectedDepartment) {
