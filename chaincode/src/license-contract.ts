@@ -222,12 +222,12 @@ export class LicenseContract extends Contract {
     return canonicalJson(await readLicense(ctx, identifierOf('identifier', identifier).text));
   }
 
-  /** The identifier a case issued for a type, or an empty answer: how a case system finds what it already issued. */
+  /** `{"identifier"}` of the license a case issued for a type, or `{}`: how a case system finds what it already issued. */
   @Transaction(false)
   @Returns('string')
   async findByCase(ctx: Context, department: string, typeCode: string, caseReference: string): Promise<string> {
     const issued = await ctx.stub.getState(ctx.stub.createCompositeKey(LICENSE_CASE_OBJECT_TYPE, [department, typeCode, caseReference]));
-    return issued.length === 0 ? '' : Buffer.from(issued).toString('utf8');
+    return canonicalJson(issued.length === 0 ? {} : { identifier: Buffer.from(issued).toString('utf8') });
   }
 
   /**

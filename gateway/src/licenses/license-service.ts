@@ -124,8 +124,7 @@ const LICENSE = 'license';
 export function newLicenseService({ ledger, seals, trails, platformDepartment, officerPseudonym }: LicenseServiceOptions): LicenseService {
   const evaluate = async <T>(transaction: string, args: string[], department = platformDepartment): Promise<T> => {
     try {
-      const bytes = await ledger.evaluate({ department, contract: LICENSE, transaction, arguments: args });
-      return (bytes.length === 0 ? '' : JSON.parse(Buffer.from(bytes).toString('utf8'))) as T;
+      return JSON.parse(Buffer.from(await ledger.evaluate({ department, contract: LICENSE, transaction, arguments: args })).toString('utf8')) as T;
     } catch (error) {
       throw licenseErrorOf(error);
     }
@@ -142,8 +141,8 @@ export function newLicenseService({ ledger, seals, trails, platformDepartment, o
   const getLicense = (identifier: string) => evaluate<StoredLicense>('getLicense', [requireIdentifier('identifier', identifier)]);
   /** The license a case already issued, if the request repeats it; a conflict if the case issued something else. */
   const issuedFor = async (department: string, request: IssueRequest): Promise<StoredLicense | undefined> => {
-    const identifier = await evaluate<string>('findByCase', [department, request.typeCode, request.caseReference]);
-    if (identifier === '') return undefined;
+    const { identifier } = await evaluate<{ identifier?: string }>('findByCase', [department, request.typeCode, request.caseReference]);
+    if (identifier === undefined) return undefined;
     const license = await getLicense(identifier);
     const asRequested = (l: IssueRequest) => canonicalJson({ holder: l.holder, validFrom: l.validFrom, validUntil: l.validUntil, metadata: l.metadata, documentDigest: l.documentDigest });
     if (asRequested(license) !== asRequested(request)) {
