@@ -117,7 +117,7 @@ export const LicenseVerificationResponse = Type.Object({
   license: LicenseView,
   issuerKey: Type.Object({ keyId: Type.String(), department: Type.String(), status: Type.String() }),
   checked: Type.Object({ qrSignature: Type.Boolean(), document: Type.Boolean(), annotatedCopy: Type.Boolean() }),
-  copy: Type.Optional(Type.Object({ purpose: Type.String(), recipient: Type.String(), validUntil: Type.String(), madeAt: LedgerTime })),
+  copy: Type.Optional(Type.Object({ purpose: Type.String(), recipient: Type.String(), validUntil: Type.String(), madeAt: LedgerTime, sealedBy: Type.String({ description: 'The department that sealed the copy (its QR verifies with its keys).' }) })),
 });
 
 export const RecordUseRequest = Type.Object({ caseReference: CaseReference, purpose: Purpose }, strict);

@@ -78,7 +78,7 @@ export interface LicenseVerificationView {
   readonly issuerKey: { readonly keyId: string; readonly department: string; readonly status: SealKey['status'] };
   /** What was checked beyond the ledger's record. */
   readonly checked: { readonly qrSignature: boolean; readonly document: boolean; readonly annotatedCopy: boolean };
-  readonly copy?: { readonly purpose: string; readonly recipient: string; readonly validUntil: string; readonly madeAt: string };
+  readonly copy?: { readonly purpose: string; readonly recipient: string; readonly validUntil: string; readonly madeAt: string; readonly sealedBy: string };
 }
 
 /** A person holder's licenses as read through the data exchange: the licenses and the share trail's receipt. */
@@ -262,7 +262,7 @@ export function newLicenseService({ ledger, seals, trails, platformDepartment, o
     });
     const keys = await seals.ledgerKeys(stored.seal.department);
     requireQr(verifyLicenseQrOffline(payload, keys, { signedAt: stored.madeAt, at, ...(use ? { use } : {}) }));
-    return { purpose: stored.purpose, recipient: stored.recipient, validUntil: stored.validUntil, madeAt: stored.madeAt };
+    return { purpose: stored.purpose, recipient: stored.recipient, validUntil: stored.validUntil, madeAt: stored.madeAt, sealedBy: stored.seal.department };
   }
 }
 
