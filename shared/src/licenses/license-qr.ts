@@ -136,7 +136,7 @@ export interface LicenseQrVerifyOptions {
  */
 export function verifyLicenseQrOffline(payload: LicenseQrPayload, keys: readonly TrustedSealKey[], options: LicenseQrVerifyOptions = {}): LicenseQrVerification {
   const at = options.at ?? new Date().toISOString();
-  const trusted = keys.map((key) => ({ key, publicKey: importSm2PublicKey(key.publicKey) })).find(({ publicKey }) => sealKeyId(publicKey) === payload.keyId);
+  const trusted = keys.map((key) => ({ key, ...parsedKey(key.publicKey) })).find(({ keyId }) => keyId === payload.keyId);
   if (!trusted) return { valid: false, check: 'unknown_key', reason: `the payload is signed with key ${payload.keyId}, which is not among the ${keys.length} key(s) you trust: fetch the issuer's keys (GET /api/v1/seals/keys?department=) or verify online` };
   if (!signatureVerifies(trusted.publicKey, payload)) {
     return { valid: false, check: 'bad_signature', reason: `the signature does not verify over the payload's fields with key ${payload.keyId}: a field was altered, or it was signed with another key` };
@@ -148,6 +148,24 @@ export function verifyLicenseQrOffline(payload: LicenseQrPayload, keys: readonly
     if (refusal) return refusal;
   }
   return { valid: true, keyId: payload.keyId, ...(trusted.key.department ? { department: trusted.key.department } : {}) };
+}
+
+/**
+ * Parsed public keys and their ids by PEM: parsing a PEM costs more than an SM2 verification, and
+ * a verifier checks many payloads against the same few keys. The id is recomputed from the key.
+ */
+const parsedKeys = new Map<string, { publicKey: Sm2PublicKey; keyId: string }>();
+const MAX_PARSED_KEYS = 1024;
+
+function parsedKey(pem: string): { publicKey: Sm2PublicKey; keyId: string } {
+  let parsed = parsedKeys.get(pem);
+  if (!parsed) {
+    const publicKey = importSm2PublicKey(pem);
+    parsed = { publicKey, keyId: sealKeyId(publicKey) };
+    if (parsedKeys.size >= MAX_PARSED_KEYS) parsedKeys.delete(parsedKeys.keys().next().value as string);
+    parsedKeys.set(pem, parsed);
+  }
+  return parsed;
 }
 
 function signatureVerifies(publicKey: Sm2PublicKey, payload: LicenseQrPayload): boolean {
