@@ -41,6 +41,8 @@ export const authorizationTable = {
   grantConsent: ['citizen'],
   revokeConsent: ['citizen'],
   raiseObjection: ['citizen'],
+  searchTrails: ['auditor'],
+  getAnomalyReport: ['auditor'],
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof authorizationTable;

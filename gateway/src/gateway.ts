@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyServerOptions } from 'fastify';
 import { join } from 'node:path';
+import { Pool } from 'pg';
+import { migrateOffchainSchema } from '@citytrust/credit-service';
 import { newAccessTokenIssuer } from './auth/access-token';
 import { newAuthenticator } from './auth/authenticator';
 import { newCitizenChallenges } from './auth/citizen-challenge';
@@ -20,6 +22,7 @@ import { newSealKeyCustody } from './seals/seal-key-custody';
 import { newSealService } from './seals/seal-service';
 import { newSubjectKeyDeriver } from './subjects/subject-key';
 import { demoDataSource } from './trails/demo-data-source';
+import { newTrailIndex } from './trails/trail-index';
 import { newTrailService } from './trails/trail-service';
 import { newUserStore } from './users/user-store';
 
@@ -47,7 +50,8 @@ export interface OpenDatabaseOptions {
 
 /**
  * Opens DATABASE_URL, or starts the embedded Postgres under CITYTRUST_HOME and opens that.
- * Migrations run first, as DATABASE_URL's role or the embedded superuser; on the embedded server
+ * Migrations run first (the gateway's own, then the off-chain index's, which it reads), as
+ * DATABASE_URL's role or the embedded superuser; on the embedded server
  * the gateway's pool then connects as the least-privilege role `citytrust_gateway` (see
  * `grantGatewayRole`). With DATABASE_URL the operator chooses the role.
  */
@@ -58,6 +62,9 @@ export async function openGatewayDatabase(config: GatewayConfig, options: OpenDa
   let url = adminUrl;
   try {
     await migrateDatabase(adminUrl, timeoutMs);
+    // The gateway reads the off-chain index, which the credit service's indexer writes and may
+    // start after the gateway: whichever comes first creates the schema with the same migrations.
+    await migrateOffchainIndex(adminUrl, timeoutMs);
     if (embedded) {
       const password = loadOrCreateSecret(config.home, 'gateway-database-password').toString('hex');
       await grantGatewayRole(adminUrl, password, timeoutMs);
@@ -77,6 +84,16 @@ export async function openGatewayDatabase(config: GatewayConfig, options: OpenDa
       await embedded?.stop();
     },
   };
+}
+
+async function migrateOffchainIndex(url: string, timeoutMs: number): Promise<void> {
+  const pool = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: timeoutMs });
+  pool.on('error', () => undefined);
+  try {
+    await migrateOffchainSchema(pool);
+  } finally {
+    await pool.end();
+  }
 }
 
 function startEmbedded(config: GatewayConfig, options: OpenDatabaseOptions): Promise<EmbeddedPostgresServer> {
@@ -130,6 +147,7 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
       platformDepartment: config.departments[0]!.mspId,
       officerPseudonym: (userId) => subjectKeys.officerPseudonym(userId),
     }),
+    trailIndex: newTrailIndex(database.pool),
     metrics: newGatewayMetrics(),
   };
 }

@@ -133,7 +133,8 @@ interface RuleQuery {
 
 /**
  * A sliding-window peak: for each group (an officer, or a department), the window of length
- * `window` ending at one of its `outcome` trails in which `measure` over those trails is highest,
+ * `window` ending at one of its `outcome` trails in which `measure` over those trails is highest
+ * (only trails of the period count: a burst across its start is seen in part),
  * when that peak passes `threshold`. One finding per group, listing the trails of its peak window.
  * `reason` is a format() string given the measure, the window and the threshold.
  */
@@ -144,11 +145,11 @@ function slidingPeak(p: AnomalyParameters, outcome: 'granted' | 'refused', measu
   const sql = `
     WITH considered AS (
       SELECT * FROM ${S}.share_trails
-      WHERE outcome = $7 AND recorded_at >= $1::timestamptz - $5::interval AND recorded_at < $2::timestamptz
+      WHERE outcome = $7 AND recorded_at >= $1::timestamptz AND recorded_at < $2::timestamptz
     ), windows AS (
       SELECT e.department, ${byOfficer ? 'e.officer' : 'NULL::text AS officer'}, e.recorded_at, e.trail_id,
         (SELECT ${measure} FROM considered w WHERE ${same('e', 'w')} AND ${inWindow('e', 'w')}) AS measure
-      FROM considered e WHERE e.recorded_at >= $1::timestamptz
+      FROM considered e
     ), peaks AS (
       SELECT DISTINCT ON (department, officer) * FROM windows WHERE measure ${comparison} $6
       ORDER BY department, officer, measure DESC, recorded_at DESC

@@ -6,6 +6,7 @@ import type { Database } from '../database/database';
 import type { Ledger } from '../ledger/ledger';
 import type { SealService } from '../seals/seal-service';
 import type { SubjectKeyDeriver } from '../subjects/subject-key';
+import type { TrailIndex } from '../trails/trail-index';
 import type { TrailService } from '../trails/trail-service';
 import type { UserStore } from '../users/user-store';
 import type { GatewayMetrics } from './metrics';
@@ -22,5 +23,7 @@ export interface GatewayServices {
   readonly subjectKeys: SubjectKeyDeriver;
   readonly seals: SealService;
   readonly trails: TrailService;
+  /** The off-chain index: citizens' logs, auditors' traces and the anomaly report. */
+  readonly trailIndex: TrailIndex;
   readonly metrics: GatewayMetrics;
 }
