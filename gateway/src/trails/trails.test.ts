@@ -140,6 +140,32 @@ describe('a citizen decides, sees and objects', () => {
     assert.deepEqual(secondPage.body.trails.map((t: { outcome: string }) => t.outcome), ['granted']);
   });
 
+  test('a citizen narrows their log by department, item and time, read from the index; a bad filter is a 400 naming it', async () => {
+    const identity = '440304198001011247';
+    const citizen = await citizenToken(identity, 'citizen.filters');
+    const basis = await call('POST', '/api/v1/authorizations/legal-bases', tokens.marketAdmin!, { grantee: CREDIT, items: ['MR-PERSON-LICENCE', 'MR-ENT-PUBLIC'], purpose: PURPOSE, scenario: '一网通办: 个体工商户', validFrom: aMinuteAgo(), validUntil: inAYear() });
+    const since = new Date().toISOString();
+    const subject = { kind: 'person', identityNumber: identity };
+    const licence = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, authorizationId: basis.body.authorizationId, caseReference: 'F-1' });
+    const both = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject, items: ['MR-PERSON-LICENCE', 'MR-ENT-PUBLIC'], purpose: PURPOSE, authorizationId: basis.body.authorizationId, caseReference: 'F-2' });
+    assert.deepEqual([licence.status, both.status], [200, 200]);
+    await gateway.untilIndexed(licence.body.receipt.trailId, both.body.receipt.trailId);
+    const ids = async (query: string) => {
+      const log = await call('GET', `/api/v1/me/trails?${query}`, citizen);
+      assert.equal(log.status, 200, JSON.stringify(log.body));
+      return log.body.trails.map((t: { trailId: string }) => t.trailId);
+    };
+    assert.deepEqual(await ids(`department=${CREDIT}`), [both.body.receipt.trailId, licence.body.receipt.trailId]);
+    assert.deepEqual(await ids(`department=${MARKET}`), []);
+    assert.deepEqual(await ids('item=MR-ENT-PUBLIC'), [both.body.receipt.trailId]);
+    assert.deepEqual(await ids(`from=${encodeURIComponent(since)}&until=${encodeURIComponent(both.body.receipt.recordedAt)}`), [licence.body.receipt.trailId]);
+    assert.deepEqual(await ids(`until=${encodeURIComponent(since)}`), []);
+    for (const [query, field] of [['from=yesterday', 'querystring.from'], ['from=2027-02-01T00:00:00Z&until=2027-01-01T00:00:00Z', 'querystring.until'], ['item=x', 'querystring.item'], ['pageSize=501', 'querystring.pageSize'], [`bookmark=${'e'.repeat(64)}`, 'querystring.bookmark'], [`subjectKey=${'a'.repeat(64)}`, 'querystring.subjectKey']]) {
+      const refused = await call('GET', `/api/v1/me/trails?${query}`, citizen);
+      assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.details.field], [400, 'invalid_request', field], query);
+    }
+  });
+
   test('a malformed identity number is a 400 naming the field, and nothing is recorded', async () => {
     const response = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject: { kind: 'person', identityNumber: '110101199003074259' }, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, caseReference: 'X' });
     assert.deepEqual([response.status, response.body.error.code, response.body.error.details.field], [400, 'invalid_request', 'subject.identityNumber']);
