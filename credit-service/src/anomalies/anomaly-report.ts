@@ -142,14 +142,14 @@ function slidingPeak(p: AnomalyParameters, outcome: 'granted' | 'refused', measu
   const byOfficer = p.groupBy === 'officer';
   const same = (a: string, b: string) => `${b}.department = ${a}.department${byOfficer ? ` AND ${b}.officer = ${a}.officer` : ''}`;
   const inWindow = (end: string, t: string) => `${t}.recorded_at > ${end}.recorded_at - $5::interval AND ${t}.recorded_at <= ${end}.recorded_at`;
+  // The trails of the window are read from the table, not from a CTE, so that the index on
+  // (department, officer, recorded_at) or (department, recorded_at) serves each window.
+  const considered = (t: string) => `${t}.outcome = $7 AND ${t}.recorded_at >= $1::timestamptz AND ${t}.recorded_at < $2::timestamptz`;
   const sql = `
-    WITH considered AS (
-      SELECT * FROM ${S}.share_trails
-      WHERE outcome = $7 AND recorded_at >= $1::timestamptz AND recorded_at < $2::timestamptz
-    ), windows AS (
+    WITH windows AS (
       SELECT e.department, ${byOfficer ? 'e.officer' : 'NULL::text AS officer'}, e.recorded_at, e.trail_id,
-        (SELECT ${measure} FROM considered w WHERE ${same('e', 'w')} AND ${inWindow('e', 'w')}) AS measure
-      FROM considered e
+        (SELECT ${measure} FROM ${S}.share_trails w WHERE ${considered('w')} AND ${same('e', 'w')} AND ${inWindow('e', 'w')}) AS measure
+      FROM ${S}.share_trails e WHERE ${considered('e')}
     ), peaks AS (
       SELECT DISTINCT ON (department, officer) * FROM windows WHERE measure ${comparison} $6
       ORDER BY department, officer, measure DESC, recorded_at DESC
@@ -159,7 +159,7 @@ function slidingPeak(p: AnomalyParameters, outcome: 'granted' | 'refused', measu
       format($8, peaks.measure, $5::interval, $6) AS reason
     FROM peaks CROSS JOIN LATERAL (
       SELECT count(*) AS trail_count, (json_agg(${trailJson('w')} ORDER BY w.recorded_at, w.trail_id) FILTER (WHERE w.n <= $4)) AS trails
-      FROM (SELECT *, row_number() OVER (ORDER BY recorded_at, trail_id) AS n FROM considered w WHERE ${same('peaks', 'w')} AND ${inWindow('peaks', 'w')}) w
+      FROM (SELECT *, row_number() OVER (ORDER BY recorded_at, trail_id) AS n FROM ${S}.share_trails w WHERE ${considered('w')} AND ${same('peaks', 'w')} AND ${inWindow('peaks', 'w')}) w
     ) listed
     ORDER BY peaks.recorded_at DESC LIMIT $3`;
   return { sql, params: [p.trailsPerFinding, `${window} minutes`, threshold, outcome, reason] };

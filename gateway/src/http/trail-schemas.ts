@@ -104,14 +104,11 @@ export const TrailView = Type.Object({
 });
 
 /** How current the off-chain index behind an answer is. */
-export const IndexFreshnessView = Type.Union([
-  Type.Object({
-    blockNumber: Type.Integer({ description: 'The index holds every trail record up to `transactionId` of this block.' }),
-    transactionId: Type.String(),
-    updatedAt: Type.String({ description: 'When the indexer last moved on (RFC 3339).' }),
-  }),
-  Type.Null(),
-], { description: 'How current the off-chain index is. An access recorded after this point is on the ledger already and appears here once the indexer has read it, usually within a second. Null: the indexer has not run yet.' });
+export const IndexFreshnessView = Type.Object({
+  blockNumber: Type.Integer({ description: 'The index holds every trail record up to `transactionId` of this block.' }),
+  transactionId: Type.String({ description: 'Empty with block 0: the index holds nothing yet.' }),
+  updatedAt: Type.Optional(Type.String({ description: 'When the indexer last moved on (RFC 3339); absent when it has never run.' })),
+}, { description: 'How current the off-chain index is. An access recorded after this point is on the ledger already and appears here once the indexer has read it, usually within a second.' });
 
 const PageSizeText = Type.String({ pattern: '^([1-9][0-9]?|[1-4][0-9]{2}|500)$', default: '50', description: 'Trails per page, 1 to 500.' });
 export const Bookmark = Type.String({ pattern: '^([0-9a-f]{64})?$', default: '', description: 'The `bookmark` of the previous page; empty for the first.' });

@@ -16,13 +16,16 @@ import { InvalidRequestError } from '../errors';
 /**
  * How current the off-chain index is: it holds every trail record up to this transaction of this
  * block. A trail recorded after it is on the ledger already and appears here once the indexer
- * has read it (usually well under a second); `null` when the indexer has never run.
+ * has read it (usually well under a second). Block 0 with no transaction and no `updatedAt`: the
+ * indexer has never run, and the index holds nothing.
  */
 export interface IndexFreshness {
   readonly blockNumber: number;
   readonly transactionId: string;
-  readonly updatedAt: string;
+  readonly updatedAt?: string;
 }
+
+const NEVER_INDEXED: IndexFreshness = { blockNumber: 0, transactionId: '' };
 
 /** A share trail from the index, with where the ledger holds it. */
 export type IndexedTrail = StoredShareTrail & { readonly blockNumber: number; readonly transactionId: string };
@@ -31,7 +34,7 @@ export type IndexedTrail = StoredShareTrail & { readonly blockNumber: number; re
 export interface IndexedTrailPage {
   readonly trails: readonly IndexedTrail[];
   readonly bookmark: string;
-  readonly index: IndexFreshness | null;
+  readonly index: IndexFreshness;
 }
 
 /** A page request as the API names it. */
@@ -57,7 +60,7 @@ export interface TrailIndex {
   subjectLog(subject: DataSubject, filter: SubjectLogFilter, page: TrailPageRequest, location: FieldLocation): Promise<IndexedTrailPage>;
   /** An auditor's trace: every given field narrows it. */
   searchTrails(search: TrailSearch, page: TrailPageRequest, location: FieldLocation): Promise<IndexedTrailPage>;
-  anomalies(parameters: AnomalyParameters, location: FieldLocation): Promise<AnomalyReport & { readonly index: IndexFreshness | null }>;
+  anomalies(parameters: AnomalyParameters, location: FieldLocation): Promise<AnomalyReport & { readonly index: IndexFreshness }>;
 }
 
 /** The index's names for paging, as the API names them. */
@@ -66,11 +69,11 @@ const apiField: Record<string, string> = { after: 'bookmark', limit: 'pageSize' 
 export function newTrailIndex(pool: Pool): TrailIndex {
   const queries = newTrailQueries(pool);
   // Read before the query, so the freshness promised is never later than what the answer holds.
-  const freshness = async (): Promise<IndexFreshness | null> => {
+  const freshness = async (): Promise<IndexFreshness> => {
     const streams = await queries.freshness();
     // One stream per channel and chaincode; with several, the least advanced is what all answers hold.
     const least = [...streams].sort((a, b) => a.blockNumber - b.blockNumber)[0];
-    return least ? { blockNumber: least.blockNumber, transactionId: least.transactionId, updatedAt: least.updatedAt.toISOString() } : null;
+    return least ? { blockNumber: least.blockNumber, transactionId: least.transactionId, updatedAt: least.updatedAt.toISOString() } : NEVER_INDEXED;
   };
   const page = async (location: FieldLocation, read: () => Promise<Page<Indexed<StoredShareTrail>>>): Promise<IndexedTrailPage> => {
     const index = await freshness();
