@@ -7,3 +7,4 @@ export { InvalidQueryError, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page, type Pa
 export { reconcileTrailIndex, reconcileTrailIndexAt, type ReconcileOptions, type ReconcileReport, type Mismatch } from './reconcile/reconcile-index';
 export { loadCreditServiceConfig, type CreditServiceConfig } from './config';
 export { startOffchainIndex, type OffchainIndex } from './offchain-index';
+export { anomalyReport, ANOMALY_RULES, DEFAULT_ANOMALY_PARAMETERS, WINDOW_CHECKS, SCOPE_CHECKS, type AnomalyRule, type AnomalyParameters, type AnomalyFinding, type AnomalyReport, type FindingTrail } from './anomalies/anomaly-report';

@@ -52,7 +52,10 @@ const probes: Record<OperationId, Probe> = {
   registerLegalBasis: { method: 'POST', url: '/api/v1/authorizations/legal-bases', body: () => ({ grantee: 'CreditOfficeMSP', items: ['MR-PROBE'], purpose: 'probe', scenario: 'probe', validFrom: '2027-01-01T00:00:00Z', validUntil: '2028-01-01T00:00:00Z' }), admitted: { status: 409, code: 'conflict' } },
   exchangeData: { method: 'POST', url: '/api/v1/exchange', body: () => ({ subject: { kind: 'enterprise', uscc: '914403001922038216' }, items: ['MR-PROBE'], purpose: 'probe', caseReference: 'probe' }), admitted: { status: 503, code: 'ledger_unavailable' } },
   answerObjection: { method: 'POST', url: `/api/v1/objections/${'0'.repeat(64)}/answer`, body: () => ({ outcome: 'justified', text: 'probe' }), admitted: { status: 409, code: 'conflict' } },
-  listMyTrails: { method: 'GET', url: '/api/v1/me/trails', admitted: { status: 503, code: 'ledger_unavailable' } },
+  // Read from the off-chain index in Postgres, which the test gateway has (empty): no ledger needed.
+  listMyTrails: { method: 'GET', url: '/api/v1/me/trails', admitted: { status: 200 } },
+  searchTrails: { method: 'POST', url: '/api/v1/audit/trails/search', body: () => ({ department: 'CreditOfficeMSP' }), admitted: { status: 200 } },
+  getAnomalyReport: { method: 'GET', url: '/api/v1/audit/anomalies', admitted: { status: 200 } },
   getTrailProof: { method: 'GET', url: `/api/v1/trails/${'0'.repeat(64)}/proof`, admitted: { status: 503, code: 'ledger_unavailable' } },
   grantConsent: { method: 'POST', url: '/api/v1/me/consents', body: () => ({ grantee: 'CreditOfficeMSP', items: ['MR-PROBE'], purpose: 'probe', validFrom: '2027-01-01T00:00:00Z', validUntil: '2028-01-01T00:00:00Z' }), admitted: { status: 409, code: 'conflict' } },
   revokeConsent: { method: 'POST', url: `/api/v1/me/consents/${'0'.repeat(64)}/revoke`, body: () => ({ reason: 'probe' }), admitted: { status: 503, code: 'ledger_unavailable' } },

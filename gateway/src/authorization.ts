@@ -51,6 +51,8 @@ export const authorizationTable = {
   recordLicenseUse: ['department-officer'],
   listMyLicenses: ['citizen'],
   createAnnotatedCopy: ['citizen'],
+  searchTrails: ['auditor'],
+  getAnomalyReport: ['auditor'],
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof authorizationTable;

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyServerOptions } from 'fastify';
 import { join } from 'node:path';
+import { Pool } from 'pg';
+import { migrateOffchainSchema } from '@citytrust/credit-service';
 import { newAccessTokenIssuer } from './auth/access-token';
 import { newAuthenticator } from './auth/authenticator';
 import { newCitizenChallenges } from './auth/citizen-challenge';
@@ -22,6 +24,7 @@ import { newSubjectKeyDeriver } from './subjects/subject-key';
 import { licenseDataSource } from './licenses/license-data-source';
 import { newLicenseService } from './licenses/license-service';
 import { demoDataSource } from './trails/demo-data-source';
+import { newTrailIndex } from './trails/trail-index';
 import { newTrailService } from './trails/trail-service';
 import { newUserStore } from './users/user-store';
 
@@ -49,7 +52,8 @@ export interface OpenDatabaseOptions {
 
 /**
  * Opens DATABASE_URL, or starts the embedded Postgres under CITYTRUST_HOME and opens that.
- * Migrations run first, as DATABASE_URL's role or the embedded superuser; on the embedded server
+ * Migrations run first (the gateway's own, then the off-chain index's, which it reads), as
+ * DATABASE_URL's role or the embedded superuser; on the embedded server
  * the gateway's pool then connects as the least-privilege role `citytrust_gateway` (see
  * `grantGatewayRole`). With DATABASE_URL the operator chooses the role.
  */
@@ -60,6 +64,9 @@ export async function openGatewayDatabase(config: GatewayConfig, options: OpenDa
   let url = adminUrl;
   try {
     await migrateDatabase(adminUrl, timeoutMs);
+    // The gateway reads the off-chain index, which the credit service's indexer writes and may
+    // start after the gateway: whichever comes first creates the schema with the same migrations.
+    await migrateOffchainIndex(adminUrl, timeoutMs);
     if (embedded) {
       const password = loadOrCreateSecret(config.home, 'gateway-database-password').toString('hex');
       await grantGatewayRole(adminUrl, password, timeoutMs);
@@ -79,6 +86,16 @@ export async function openGatewayDatabase(config: GatewayConfig, options: OpenDa
       await embedded?.stop();
     },
   };
+}
+
+async function migrateOffchainIndex(url: string, timeoutMs: number): Promise<void> {
+  const pool = new Pool({ connectionString: url, max: 1, connectionTimeoutMillis: timeoutMs });
+  pool.on('error', () => undefined);
+  try {
+    await migrateOffchainSchema(pool);
+  } finally {
+    await pool.end();
+  }
 }
 
 function startEmbedded(config: GatewayConfig, options: OpenDatabaseOptions): Promise<EmbeddedPostgresServer> {
@@ -138,6 +155,7 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     seals,
     trails,
     licenses: newLicenseService({ ledger, seals, trails, platformDepartment, officerPseudonym }),
+    trailIndex: newTrailIndex(database.pool),
     metrics: newGatewayMetrics(),
   };
 }

@@ -55,6 +55,8 @@ export function timeWindow(from: string | undefined, until: string | undefined):
     if (value !== undefined && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value)))) {
       throw new InvalidQueryError(field, `must be an RFC 3339 date-time such as 2027-01-01T00:00:00Z, got ${JSON.stringify(value)}`);
     }
+    // Postgres has no year 0 and the ledger no time before 1970: such a bound is a mistake, not a query.
+    if (value !== undefined && Date.parse(value) < 0) throw new InvalidQueryError(field, `must be in 1970 or later, got ${JSON.stringify(value)}`);
   }
   if (from !== undefined && until !== undefined && Date.parse(until) <= Date.parse(from)) throw new InvalidQueryError('until', `must be after from (${from})`);
 }

@@ -69,6 +69,9 @@ describe('an auditor\'s search', () => {
     const authorizationId = aliceTrails[0]!.authorizationId;
     const under = await queries.searchTrails({ authorizationId, subject: ENTERPRISE });
     assert.deepEqual(under.entries.map((e) => e.record.trailId).sort(), enterpriseTrails.filter((t) => t.authorizationId === authorizationId).map((t) => t.trailId).sort());
+    const officer = everyone[0]!.officer;
+    const byOfficer = await queries.searchTrails({ officer, department: everyone[0]!.department }, { limit: 500 });
+    assert.deepEqual(byOfficer.entries.map((e) => e.record.trailId).sort(), everyone.filter((t) => t.officer === officer && t.department === everyone[0]!.department).map((t) => t.trailId).sort());
     assert.deepEqual(await queries.trail(enterpriseTrails[0]!.trailId), { record: enterpriseTrails[0], blockNumber: 31, transactionId: enterpriseTrails[0]!.trailId });
   });
 
@@ -77,5 +80,6 @@ describe('an auditor\'s search', () => {
     await assert.rejects(queries.searchTrails({}, { limit: 501 }), { name: 'InvalidQueryError', message: 'limit must be a whole number from 1 to 500, got 501' });
     await assert.rejects(queries.searchTrails({ from: '2027-02-01T00:00:00Z', until: '2027-01-01T00:00:00Z' }), { message: 'until must be after from (2027-02-01T00:00:00Z)' });
     await assert.rejects(queries.searchTrails({ from: 'yesterday' }), { message: 'from must be an RFC 3339 date-time such as 2027-01-01T00:00:00Z, got "yesterday"' });
+    await assert.rejects(queries.searchTrails({ until: '0000-01-01T00:00:00Z' }), { message: 'until must be in 1970 or later, got "0000-01-01T00:00:00Z"' });
   });
 });

@@ -17,6 +17,8 @@ export interface Indexed<T> {
  */
 export interface TrailSearch {
   readonly department?: string;
+  /** An officer's pseudonym, as the trail records it. */
+  readonly officer?: string;
   readonly item?: string;
   readonly purpose?: string;
   readonly authorizationId?: string;
@@ -104,6 +106,7 @@ export function newTrailQueries(pool: Pool): TrailQueries {
     return new Conditions()
       .add(search.subject && subjectReference(search.subject), (p) => `subject = ${p}`)
       .add(search.department, (p) => `department = ${p}`)
+      .add(search.officer, (p) => `officer = ${p}`)
       .add(search.item, (p) => `items @> ARRAY[${p}::text]`)
       .add(search.purpose, (p) => `purpose = ${p}`)
       .add(search.authorizationId, (p) => `authorization_id = ${p}`)

@@ -100,4 +100,9 @@ export const migrations: readonly { version: number; description: string; sql: s
       CREATE INDEX objections_department ON offchain.objections (department, status, raised_at DESC);
       CREATE INDEX objections_subject ON offchain.objections (subject, raised_at DESC);`,
   },
+  {
+    version: 2,
+    description: 'share trails by officer, for the auditor\'s trace by officer and the anomaly rules that group by officer',
+    sql: `CREATE INDEX share_trails_officer ON offchain.share_trails (department, officer, recorded_at DESC, trail_id DESC);`,
+  },
 ];

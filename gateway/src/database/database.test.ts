@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
+import { Client } from 'pg';
 import { pausePostgres } from '../test-support/pause-postgres';
 import { startTestGateway, type TestGateway } from '../test-support/test-gateway';
 
@@ -43,6 +44,32 @@ describe('the gateway\'s database deadlines', () => {
         assert.equal(error.code, '42501', `${sql} is refused as insufficient_privilege`);
         return true;
       });
+    }
+  });
+
+  it('reads the off-chain index, which it created before the indexer ever ran, and may not write it', async () => {
+    const { pool } = gateway.services.database;
+    assert.deepEqual((await pool.query('SELECT count(*)::int AS n FROM offchain.share_trails')).rows, [{ n: 0 }]);
+    const citizen = await gateway.userWithToken('citizen');
+    const log = await gateway.server.inject({ url: '/api/v1/me/trails', headers: { authorization: `Bearer ${citizen.token}` } });
+    assert.deepEqual([log.statusCode, log.json()], [200, { trails: [], bookmark: '', index: { blockNumber: 0, transactionId: '' } }], 'an index no indexer has written says it holds nothing yet');
+    for (const sql of ["INSERT INTO offchain.checkpoints (stream, block_number, transaction_id) VALUES ('x/y', 0, '')", 'DELETE FROM offchain.share_trails', 'UPDATE offchain.authorizations SET status = \'active\'', 'SELECT * FROM offchain.schema_migrations', 'CREATE TABLE offchain.intruder (x int)']) {
+      await assert.rejects(pool.query(sql), (error: { code?: string }) => {
+        assert.equal(error.code, '42501', `${sql} is refused as insufficient_privilege`);
+        return true;
+      });
+    }
+  });
+
+  it('reads a table a later credit service adds to the off-chain index while the gateway runs', async () => {
+    const owner = new Client({ connectionString: gateway.database.embedded!.url });
+    await owner.connect();
+    try {
+      await owner.query('CREATE TABLE offchain.later_records (id int)');
+      assert.deepEqual((await gateway.services.database.pool.query('SELECT count(*)::int AS n FROM offchain.later_records')).rows, [{ n: 0 }]);
+    } finally {
+      await owner.query('DROP TABLE IF EXISTS offchain.later_records');
+      await owner.end();
     }
   });
 });

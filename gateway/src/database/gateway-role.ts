@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { OFFCHAIN_SCHEMA } from '@citytrust/credit-service';
 
 /** The role the gateway's pool connects as on the embedded Postgres. */
 export const gatewayRole = 'citytrust_gateway';
@@ -13,6 +14,12 @@ export const gatewayRole = 'citytrust_gateway';
  *
  * We grant DML rather than make the role the tables' owner: an owner may ALTER and DROP its
  * tables and disable their constraints, which is exactly what the gateway never needs.
+ *
+ * The off-chain index (schema `offchain`, written by the credit service's indexer) is read-only
+ * to the gateway: SELECT on its tables, except its `schema_migrations`. The schema must exist
+ * first (`openGatewayDatabase` creates it with the credit service's own migrations). Tables a
+ * later credit service adds while the gateway runs are covered by default privileges, given by
+ * the role that creates them: this superuser, whose URL `citytrust start` hands the indexer.
  */
 export async function grantGatewayRole(superuserUrl: string, password: string, timeoutMs: number): Promise<void> {
   const client = new Client({ connectionString: superuserUrl, connectionTimeoutMillis: timeoutMs });
@@ -36,6 +43,10 @@ export async function grantGatewayRole(superuserUrl: string, password: string, t
     await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
     await client.query(`REVOKE ALL ON schema_migrations FROM ${role}`);
     await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
+    await client.query(`GRANT USAGE ON SCHEMA ${OFFCHAIN_SCHEMA} TO ${role}`);
+    await client.query(`GRANT SELECT ON ALL TABLES IN SCHEMA ${OFFCHAIN_SCHEMA} TO ${role}`);
+    await client.query(`REVOKE ALL ON ${OFFCHAIN_SCHEMA}.schema_migrations FROM ${role}`);
+    await client.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${OFFCHAIN_SCHEMA} GRANT SELECT ON TABLES TO ${role}`);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

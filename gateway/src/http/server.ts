@@ -14,6 +14,7 @@ import { answerClientError } from './client-error';
 import { newRequestBudgets } from './request-budgets';
 import { SealKeyView } from './seal-schemas';
 import type { GatewayServices } from './services';
+import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { citizenRoutes } from './routes/citizens';
 import { healthRoutes } from './routes/health';
@@ -163,6 +164,7 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
   await app.register(trailRoutes(services));
   await app.register(myDataRoutes(services));
   await app.register(licenseRoutes(services));
+  await app.register(auditRoutes(services));
   app.get('/api/v1/openapi.json', { schema: { operationId: 'getOpenApi', hide: true } }, async () => app.swagger());
   return app;
 }

@@ -7,6 +7,7 @@ import type { Ledger } from '../ledger/ledger';
 import type { LicenseService } from '../licenses/license-service';
 import type { SealService } from '../seals/seal-service';
 import type { SubjectKeyDeriver } from '../subjects/subject-key';
+import type { TrailIndex } from '../trails/trail-index';
 import type { TrailService } from '../trails/trail-service';
 import type { UserStore } from '../users/user-store';
 import type { GatewayMetrics } from './metrics';
@@ -24,5 +25,7 @@ export interface GatewayServices {
   readonly seals: SealService;
   readonly trails: TrailService;
   readonly licenses: LicenseService;
+  /** The off-chain index: citizens' logs, auditors' traces and the anomaly report. */
+  readonly trailIndex: TrailIndex;
   readonly metrics: GatewayMetrics;
 }

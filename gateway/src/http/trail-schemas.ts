@@ -6,16 +6,16 @@ import { Type, type Static } from '@sinclair/typebox';
  */
 const strict = { additionalProperties: false } as const;
 
-const Hex64 = (description: string) => Type.String({ pattern: '^[0-9a-f]{64}$', description });
-const MspId = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9]*MSP$', maxLength: 64, description: 'A department, by its Fabric MSP id.' });
-const ItemCode = Type.String({ pattern: '^[A-Z0-9][A-Z0-9-]{1,63}$', description: 'A data item\'s code in the catalog, e.g. MR-ENT-BASIC.' });
+export const Hex64 = (description: string) => Type.String({ pattern: '^[0-9a-f]{64}$', description });
+export const MspId = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9]*MSP$', maxLength: 64, description: 'A department, by its Fabric MSP id.' });
+export const ItemCode = Type.String({ pattern: '^[A-Z0-9][A-Z0-9-]{1,63}$', description: 'A data item\'s code in the catalog, e.g. MR-ENT-BASIC.' });
 const Items = Type.Array(ItemCode, { minItems: 1, maxItems: 50, uniqueItems: true });
-const Purpose = Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,63}$', description: 'A purpose code, e.g. business-licence.review.' });
+export const Purpose = Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,63}$', description: 'A purpose code, e.g. business-licence.review.' });
 const DateTime = Type.String({ format: 'date-time', description: 'RFC 3339.' });
 const LedgerTime = Type.String({ description: 'RFC 3339 with nine fraction digits, from the ledger.' });
 const Uscc = Type.String({ pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$', description: 'Unified Social Credit Code (GB 32100).' });
 const TrailId = Hex64('A trail\'s id: the id of the transaction that recorded it.');
-const AuthorizationId = Hex64('An authorization\'s id: the id of the transaction that recorded it.');
+export const AuthorizationId = Hex64('An authorization\'s id: the id of the transaction that recorded it.');
 
 export const DataSubjectInput = Type.Union([
   Type.Object({ kind: Type.Literal('enterprise'), uscc: Uscc }, { ...strict, title: 'Enterprise' }),
@@ -99,14 +99,37 @@ export const TrailView = Type.Object({
   items: Type.Array(Type.String()), purpose: Type.String(), authorizationId: Type.String(), caseReference: Type.String(),
   resultDigest: Type.String(), qualityRating: Type.Optional(Type.Integer()), requestedAt: Type.String(), recordedAt: LedgerTime,
   refusal: Type.Optional(Type.Object({ check: Type.String(), reason: Type.String() })), seal: StoredSealView,
+  blockNumber: Type.Integer({ description: 'The block holding the trail.' }),
+  transactionId: Type.String({ description: 'The transaction that recorded it (the trail id).' }),
 });
+
+/** How current the off-chain index behind an answer is. */
+export const IndexFreshnessView = Type.Object({
+  blockNumber: Type.Integer({ description: 'The index holds every trail record up to `transactionId` of this block.' }),
+  transactionId: Type.String({ description: 'Empty with block 0: the index holds nothing yet.' }),
+  updatedAt: Type.Optional(Type.String({ description: 'When the indexer last moved on (RFC 3339); absent when it has never run.' })),
+}, { description: 'How current the off-chain index is. An access recorded after this point is on the ledger already and appears here once the indexer has read it, usually within a second.' });
+
+const PageSizeText = Type.String({ pattern: '^([1-9][0-9]?|[1-4][0-9]{2}|500)$', default: '50', description: 'Trails per page, 1 to 500.' });
+export const Bookmark = Type.String({ pattern: '^([0-9a-f]{64})?$', default: '', description: 'The `bookmark` of the previous page; empty for the first.' });
+/** A filter's time bound: `from` inclusive, `until` exclusive, on the ledger's time (`recordedAt`). */
+export const From = Type.String({ format: 'date-time', description: 'Only trails recorded at or after this time (RFC 3339, e.g. 2027-01-01T00:00:00Z).' });
+export const Until = Type.String({ format: 'date-time', description: 'Only trails recorded before this time (RFC 3339); after `from`.' });
 
 export const TrailPageQuery = Type.Object({
   // A query string carries text, and the API does not coerce types: the number is a pattern.
-  pageSize: Type.Optional(Type.String({ pattern: '^([1-9][0-9]{0,2}|1000)$', default: '50', description: 'Trails per page, 1 to 1000.' })),
-  bookmark: Type.Optional(Type.String({ maxLength: 1000, default: '', description: 'From the previous page; empty for the first.' })),
+  pageSize: Type.Optional(PageSizeText),
+  bookmark: Type.Optional(Bookmark),
+  department: Type.Optional(MspId),
+  item: Type.Optional(ItemCode),
+  from: Type.Optional(From),
+  until: Type.Optional(Until),
 }, strict);
-export const TrailPage = Type.Object({ trails: Type.Array(TrailView), bookmark: Type.String({ description: 'Send it back for the next page; empty on the last.' }) });
+export const TrailPage = Type.Object({
+  trails: Type.Array(TrailView, { description: 'Newest first.' }),
+  bookmark: Type.String({ description: 'Send it back for the next page; empty on the last.' }),
+  index: IndexFreshnessView,
+});
 
 export const ObjectionRequest = Type.Object({ trailId: TrailId, reason: Type.String({ minLength: 1, maxLength: 1000 }) }, strict);
 export const AnswerRequest = Type.Object({

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openLedgerClient, type LedgerClient, type NetworkDescription } from '@citytrust/network-config';
 import { writeTestNetworkDescription } from '@citytrust/network-config/dist/testing/test-network-description';
 import { downEmbeddedNetwork, upEmbeddedNetwork } from '@citytrust/test-network';
+import { startOffchainIndex, type OffchainIndex } from '@citytrust/credit-service';
 import { fabricLedger } from '../ledger/fabric-ledger';
 import type { Ledger } from '../ledger/ledger';
 import { startTestGateway, type TestGateway } from './test-gateway';
@@ -15,6 +16,11 @@ export interface LedgerTestGateway extends TestGateway {
   /** The one client path the gateway's ledger uses, for a test to reach the ledger directly. */
   readonly client: LedgerClient;
   readonly ledger: Ledger;
+  /**
+   * Waits until the off-chain index holds these trails (by trail id), as `citytrust start`'s
+   * indexer would write them; only with the `offchainIndex` option.
+   */
+  untilIndexed(...trailIds: string[]): Promise<void>;
 }
 
 export interface LedgerTestGatewayOptions {
@@ -24,6 +30,8 @@ export interface LedgerTestGatewayOptions {
   readonly sealKeysFor?: readonly string[];
   /** Until when those keys are valid (default: a year from now). */
   readonly sealKeysValidUntil?: string;
+  /** Runs the credit service's indexer on the gateway's Postgres, as `citytrust start` does. */
+  readonly offchainIndex?: boolean;
 }
 
 /**
@@ -40,7 +48,9 @@ export async function startLedgerTestGateway(options: LedgerTestGatewayOptions =
   };
   let client: LedgerClient | undefined;
   let gateway: TestGateway | undefined;
+  let index: OffchainIndex | undefined;
   const close = async () => {
+    await index?.stop();
     await gateway?.close();
     client?.close();
     restore();
@@ -59,7 +69,22 @@ export async function startLedgerTestGateway(options: LedgerTestGatewayOptions =
       await gateway.services.seals.generateKey(department, 'test');
       await gateway.services.seals.registerKey(department, validUntil);
     }
-    return { ...gateway, home, description, client, ledger, close };
+    if (options.offchainIndex) {
+      // As `citytrust start`: the indexer writes as the database's owner, the gateway only reads.
+      index = await startOffchainIndex(gateway.database.embedded!.url, { network: client.network(description.departments[0]!.mspId), chaincode: description.chaincode.name, retry: { initialDelayMs: 50, maxDelayMs: 500 } });
+    }
+    const pool = gateway.database.database.pool;
+    const untilIndexed = async (...trailIds: string[]) => {
+      if (!index) throw new Error('this test gateway runs no off-chain index: start it with { offchainIndex: true }');
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM offchain.share_trails WHERE trail_id = ANY($1)', [trailIds]);
+        if (rows[0]!.n === new Set(trailIds).size) return;
+        if (Date.now() > deadline) throw new Error(`the off-chain index did not hold trails ${trailIds.join(', ')} within 20 s: ${JSON.stringify(index.indexer.status(), (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    return { ...gateway, home, description, client, ledger, untilIndexed, close };
   } catch (error) {
     await close();
     throw error;

@@ -2,7 +2,6 @@ import type {
   AuthorizationRecord,
   DataItem,
   DataSubject,
-  ShareTrailPage,
   ShareTrailRecord,
   StoredAuthorization,
   StoredDataItem,
@@ -58,8 +57,6 @@ export interface TrailService {
   grantConsent(subjectKey: string, consent: Omit<AuthorizationRecord, 'authorizationId' | 'kind' | 'subject' | 'scenario'>): Promise<StoredAuthorization>;
   /** Revokes the citizen's own consent; another subject's consent is "not found". */
   revokeConsent(subjectKey: string, authorizationId: string, reason: string): Promise<StoredAuthorization>;
-  /** The citizen's own access log, a page at a time, in the order accesses were recorded. */
-  subjectLog(subject: DataSubject, pageSize: number, bookmark: string): Promise<ShareTrailPage>;
   objectToAccess(subjectKey: string, trailId: string, reason: string): Promise<StoredObjection>;
   answerObjection(officer: Officer, trailId: string, outcome: 'justified' | 'corrected' | 'withdrawn', text: string): Promise<StoredObjection>;
   /**
@@ -180,8 +177,6 @@ export function newTrailService(options: TrailServiceOptions): TrailService {
       await ownConsent(subjectKey, authorizationId);
       return (await submitSealed<StoredAuthorization>(platformDepartment, 'revokeAuthorization', { authorizationId, reason })).stored;
     },
-
-    subjectLog: (subject, pageSize, bookmark) => evaluate<ShareTrailPage>(platformDepartment, 'listSubjectTrails', [JSON.stringify(subject), String(pageSize), bookmark]),
 
     async objectToAccess(subjectKey, trailId, reason) {
       const subject: DataSubject = { kind: 'person', subjectKey };

@@ -42,7 +42,7 @@ async function citizenToken(identityNumber: string, username: string): Promise<s
 }
 
 before(async () => {
-  gateway = await startLedgerTestGateway();
+  gateway = await startLedgerTestGateway({ offchainIndex: true });
   ({ ledger, description, client } = gateway);
   tokens.marketAdmin = (await gateway.userWithToken('admin', MARKET)).token;
   tokens.creditOfficer = (await gateway.userWithToken('department-officer', CREDIT)).token;
@@ -94,7 +94,8 @@ describe('a department shares an enterprise\'s data under a legal basis', () => 
 describe('a citizen decides, sees and objects', () => {
   test('a citizen nobody has asked about has an empty log', async () => {
     const log = await call('GET', '/api/v1/me/trails', await citizenToken('11010519491231002X', 'citizen.zhao'));
-    assert.deepEqual([log.status, log.body], [200, { trails: [], bookmark: '' }]);
+    assert.deepEqual([log.status, log.body.trails, log.body.bookmark], [200, [], '']);
+    assert.equal(typeof log.body.index.blockNumber, 'number', 'the log says how current the index behind it is');
   });
 
   test('consent, access, the citizen\'s own log, revocation, a refused access, an objection and its answer', async () => {
@@ -106,9 +107,10 @@ describe('a citizen decides, sees and objects', () => {
     const someoneElse = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject: { kind: 'person', identityNumber: OTHER_IDENTITY_NUMBER }, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, authorizationId: consent.body.authorizationId, caseReference: 'YWTB-2027-000201' });
     assert.deepEqual([someoneElse.status, someoneElse.body.error.details.check], [403, 'subject_out_of_scope']);
 
+    await gateway.untilIndexed(granted.body.receipt.trailId, someoneElse.body.error.details.refusalTrailId);
     const log = await call('GET', '/api/v1/me/trails', tokens.citizen!);
     assert.equal(log.status, 200);
-    assert.deepEqual(log.body.trails.map((t: { trailId: string; department: string; outcome: string }) => [t.trailId, t.department, t.outcome]), [[granted.body.receipt.trailId, CREDIT, 'granted']]);
+    assert.deepEqual(log.body.trails.map((t: { trailId: string; department: string; outcome: string; blockNumber: number }) => [t.trailId, t.department, t.outcome, t.blockNumber]), [[granted.body.receipt.trailId, CREDIT, 'granted', granted.body.receipt.blockNumber]]);
     const otherLog = await call('GET', '/api/v1/me/trails', tokens.otherCitizen!);
     assert.deepEqual(otherLog.body.trails.map((t: { outcome: string; refusal: { check: string } }) => [t.outcome, t.refusal.check]), [['refused', 'subject_out_of_scope']]);
 
@@ -129,12 +131,39 @@ describe('a citizen decides, sees and objects', () => {
     const answered = await call('POST', `/api/v1/objections/${granted.body.receipt.trailId}/answer`, tokens.creditOfficer!, { outcome: 'justified', text: '依据案件 YWTB-2027-000200 的申请' });
     assert.deepEqual([answered.status, answered.body.status, answered.body.answer.outcome], [200, 'answered', 'justified']);
 
+    await gateway.untilIndexed(after.body.error.details.refusalTrailId);
     const log2 = await call('GET', '/api/v1/me/trails', tokens.citizen!);
-    assert.deepEqual(log2.body.trails.map((t: { outcome: string }) => t.outcome), ['granted', 'refused']);
+    assert.deepEqual(log2.body.trails.map((t: { outcome: string }) => t.outcome), ['refused', 'granted'], 'newest first');
     const firstPage = await call('GET', '/api/v1/me/trails?pageSize=1', tokens.citizen!);
     assert.deepEqual([firstPage.status, firstPage.body.trails.length], [200, 1]);
     const secondPage = await call('GET', `/api/v1/me/trails?pageSize=1&bookmark=${encodeURIComponent(firstPage.body.bookmark)}`, tokens.citizen!);
-    assert.deepEqual(secondPage.body.trails.map((t: { outcome: string }) => t.outcome), ['refused']);
+    assert.deepEqual(secondPage.body.trails.map((t: { outcome: string }) => t.outcome), ['granted']);
+  });
+
+  test('a citizen narrows their log by department, item and time, read from the index; a bad filter is a 400 naming it', async () => {
+    const identity = '440304198001011247';
+    const citizen = await citizenToken(identity, 'citizen.filters');
+    const basis = await call('POST', '/api/v1/authorizations/legal-bases', tokens.marketAdmin!, { grantee: CREDIT, items: ['MR-PERSON-LICENCE', 'MR-ENT-PUBLIC'], purpose: PURPOSE, scenario: '一网通办: 个体工商户', validFrom: aMinuteAgo(), validUntil: inAYear() });
+    const since = new Date().toISOString();
+    const subject = { kind: 'person', identityNumber: identity };
+    const licence = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, authorizationId: basis.body.authorizationId, caseReference: 'F-1' });
+    const both = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject, items: ['MR-PERSON-LICENCE', 'MR-ENT-PUBLIC'], purpose: PURPOSE, authorizationId: basis.body.authorizationId, caseReference: 'F-2' });
+    assert.deepEqual([licence.status, both.status], [200, 200]);
+    await gateway.untilIndexed(licence.body.receipt.trailId, both.body.receipt.trailId);
+    const ids = async (query: string) => {
+      const log = await call('GET', `/api/v1/me/trails?${query}`, citizen);
+      assert.equal(log.status, 200, JSON.stringify(log.body));
+      return log.body.trails.map((t: { trailId: string }) => t.trailId);
+    };
+    assert.deepEqual(await ids(`department=${CREDIT}`), [both.body.receipt.trailId, licence.body.receipt.trailId]);
+    assert.deepEqual(await ids(`department=${MARKET}`), []);
+    assert.deepEqual(await ids('item=MR-ENT-PUBLIC'), [both.body.receipt.trailId]);
+    assert.deepEqual(await ids(`from=${encodeURIComponent(since)}&until=${encodeURIComponent(both.body.receipt.recordedAt)}`), [licence.body.receipt.trailId]);
+    assert.deepEqual(await ids(`until=${encodeURIComponent(since)}`), []);
+    for (const [query, field] of [['from=yesterday', 'querystring.from'], ['from=2027-02-01T00:00:00Z&until=2027-01-01T00:00:00Z', 'querystring.until'], ['item=x', 'querystring.item'], ['pageSize=501', 'querystring.pageSize'], [`bookmark=${'e'.repeat(64)}`, 'querystring.bookmark'], [`subjectKey=${'a'.repeat(64)}`, 'querystring.subjectKey']]) {
+      const refused = await call('GET', `/api/v1/me/trails?${query}`, citizen);
+      assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.details.field], [400, 'invalid_request', field], query);
+    }
   });
 
   test('a malformed identity number is a 400 naming the field, and nothing is recorded', async () => {

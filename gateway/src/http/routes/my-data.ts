@@ -10,17 +10,22 @@ import { AuthorizationParams, AuthorizationView, ConsentRequest, ObjectionReques
  * objections. Every operation acts on the caller's own subject key only; there is no parameter
  * that could name another person.
  */
-export function myDataRoutes({ trails }: GatewayServices): FastifyPluginAsyncTypebox {
+export function myDataRoutes({ trails, trailIndex }: GatewayServices): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/api/v1/me/trails', {
       schema: {
         operationId: 'listMyTrails',
         tags: ['citizens'],
-        summary: 'Who accessed my data: every recorded access and refused attempt, in the order recorded',
+        summary: 'Who accessed my data: every recorded access and refused attempt, newest first',
+        description: 'Read from the off-chain index, narrowed by department, item and time (`from` inclusive, `until` exclusive, on the ledger\'s time), a page at a time. `index` says how current the index is: an access recorded after it is on the ledger already and appears here a moment later. Each entry\'s proof comes from the ledger: `GET /api/v1/trails/{trailId}/proof`.',
         querystring: TrailPageQuery,
         response: responses({ 200: TrailPage }, [400, 401, 403, 503]),
       },
-    }, async (request) => trails.subjectLog({ kind: 'person', subjectKey: subjectKeyOf(request.principal!) }, Number(request.query.pageSize ?? '50'), request.query.bookmark ?? ''));
+    }, async (request) => {
+      const { pageSize, bookmark, ...filter } = request.query;
+      const subject = { kind: 'person', subjectKey: subjectKeyOf(request.principal!) } as const;
+      return trailIndex.subjectLog(subject, filter, { pageSize: Number(pageSize ?? '50'), ...(bookmark ? { bookmark } : {}) }, 'querystring');
+    });
 
     app.post('/api/v1/me/consents', {
       schema: {
