@@ -8,3 +8,8 @@ export * from './trails/trail-records';
 export * from './process-identity';
 export * from './seals/seal-key-validity';
 export * from './log-tail';
+export * from './credit/credit-categories';
+export * from './credit/disclosure-windows';
+export * from './credit/credit-records';
+export * from './credit/evaluation-model';
+export * from './credit/credit-evaluation';
