@@ -8,6 +8,8 @@ export type { ChaincodeVersion, WriteThenReadResult, StateRecord, QueryPage, Key
 export { SealContract, DOCUMENT_SEAL_OBJECT_TYPE, SEAL_KEY_EVENT, DOCUMENT_SEALED_EVENT } from './seal-contract';
 export { TrailContract, TRAIL_EVENTS } from './trail-contract';
 export { TrailRefusedError, type TrailCheck } from './trails/trail-refusal';
+export { CreditContract } from './credit-contract';
+export { CreditRefusedError, type CreditCheck } from './credit/credit-refusal';
 export { isUscc } from './trails/data-subject';
 export { SealRefusedError } from './seals/seal-refusal';
 export { requireSealedRecord, requireSealedDigest, checkSeal } from './seals/seal-verification';

@@ -13,3 +13,4 @@ export * from './credit/disclosure-windows';
 export * from './credit/credit-records';
 export * from './credit/evaluation-model';
 export * from './credit/credit-evaluation';
+export * from './credit/credit-events';
