@@ -6,6 +6,7 @@ import { newAuthenticator } from './auth/authenticator';
 import { newCitizenChallenges } from './auth/citizen-challenge';
 import { newOidcVerifier } from './auth/oidc';
 import type { GatewayConfig } from './config';
+import { newCreditService } from './credit/credit-service';
 import { openDatabase, type Database } from './database/database';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from './database/embedded-postgres';
 import { gatewayRole, grantGatewayRole } from './database/gateway-role';
@@ -130,6 +131,8 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
       platformDepartment: config.departments[0]!.mspId,
       officerPseudonym: (userId) => subjectKeys.officerPseudonym(userId),
     }),
+    // The citizen service raises credit objections and repair applications for subjects, as for trails.
+    credit: newCreditService({ ledger, seals, platformDepartment: config.departments[0]!.mspId }),
     metrics: newGatewayMetrics(),
   };
 }

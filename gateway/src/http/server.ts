@@ -16,8 +16,10 @@ import { SealKeyView } from './seal-schemas';
 import type { GatewayServices } from './services';
 import { authRoutes } from './routes/auth';
 import { citizenRoutes } from './routes/citizens';
+import { creditRoutes } from './routes/credit';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
+import { myCreditRoutes } from './routes/my-credit';
 import { myDataRoutes } from './routes/my-data';
 import { sealRoutes } from './routes/seals';
 import { trailRoutes } from './routes/trails';
@@ -161,6 +163,8 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
   await app.register(sealRoutes(services));
   await app.register(trailRoutes(services));
   await app.register(myDataRoutes(services));
+  await app.register(creditRoutes(services));
+  await app.register(myCreditRoutes(services));
   app.get('/api/v1/openapi.json', { schema: { operationId: 'getOpenApi', hide: true } }, async () => app.swagger());
   return app;
 }

@@ -2,6 +2,7 @@ import type { Authenticator } from '../auth/authenticator';
 import type { AccessTokenIssuer } from '../auth/access-token';
 import type { CitizenChallenges } from '../auth/citizen-challenge';
 import type { GatewayConfig } from '../config';
+import type { CreditService } from '../credit/credit-service';
 import type { Database } from '../database/database';
 import type { Ledger } from '../ledger/ledger';
 import type { SealService } from '../seals/seal-service';
@@ -22,5 +23,6 @@ export interface GatewayServices {
   readonly subjectKeys: SubjectKeyDeriver;
   readonly seals: SealService;
   readonly trails: TrailService;
+  readonly credit: CreditService;
   readonly metrics: GatewayMetrics;
 }
