@@ -9,7 +9,7 @@ export const CHAINCODE_NAME = 'citytrust';
  * `contracts` the chaincode exports; it is spelt out here so that `system:version` can report it
  * without the system contract importing the list it belongs to.
  */
-export const CONTRACT_NAMES: readonly string[] = ['system', 'seal', 'trail', 'license'];
+export const CONTRACT_NAMES: readonly string[] = ['system', 'seal', 'trail', 'license', 'credit'];
 
 /** The npm package this chaincode ships as: its name and version are the chaincode's own. */
 export interface ChaincodePackage {

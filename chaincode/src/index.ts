@@ -11,6 +11,8 @@ export { TrailRefusedError, type TrailCheck } from './trails/trail-refusal';
 export { LicenseContract, type LicenseVerification } from './license-contract';
 export { LICENSE_EVENTS } from './licenses/license-keys';
 export { LicenseRefusedError, type LicenseCheck } from './licenses/license-refusal';
+export { CreditContract } from './credit-contract';
+export { CreditRefusedError, type CreditCheck } from './credit/credit-refusal';
 export { SealRefusedError } from './seals/seal-refusal';
 export { requireSealedRecord, requireSealedDigest, checkSeal } from './seals/seal-verification';
 export { CHAINCODE_NAME, CONTRACT_NAMES } from './chaincode-info';

@@ -66,7 +66,7 @@ test('a dialled chaincode server answers transactions over the chaincode protoco
   try {
     const version = await chaincode.invoke(['system:version']);
     assert.equal(version.status, 200);
-    assert.deepEqual(JSON.parse(version.payload), { chaincode: 'citytrust', contracts: ['system', 'seal', 'trail', 'license'], version: chaincodePackage().version });
+    assert.deepEqual(JSON.parse(version.payload), { chaincode: 'citytrust', contracts: ['system', 'seal', 'trail', 'license', 'credit'], version: chaincodePackage().version });
     const timestamp = await chaincode.invoke(['system:timestamp'], { seconds: 1_767_225_600, nanos: 250_000_001 });
     assert.deepEqual(timestamp, { status: 200, message: '', payload: '2026-01-01T00:00:00.250000001Z' });
     const refused = await chaincode.invoke(['system:queryRange', '', '', '-1', '']);

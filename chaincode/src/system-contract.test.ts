@@ -41,8 +41,8 @@ test('is the contract named "system"', () => {
 test('version names the chaincode, its package version and its contracts, as canonical JSON', async () => {
   const packageVersion = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
   const json = await evaluate(new InMemoryLedger(), (ctx) => contract.version(ctx));
-  assert.equal(json, `{"chaincode":"citytrust","contracts":["system","seal","trail","license"],"version":${JSON.stringify(packageVersion)}}`);
-  assert.deepEqual(parsed<ChaincodeVersion>(json), { chaincode: 'citytrust', version: packageVersion, contracts: ['system', 'seal', 'trail', 'license'] });
+  assert.equal(json, `{"chaincode":"citytrust","contracts":["system","seal","trail","license","credit"],"version":${JSON.stringify(packageVersion)}}`);
+  assert.deepEqual(parsed<ChaincodeVersion>(json), { chaincode: 'citytrust', version: packageVersion, contracts: ['system', 'seal', 'trail', 'license', 'credit'] });
 });
 
 test('put writes the value as its UTF-8 bytes and reads nothing', async () => {
@@ -296,7 +296,7 @@ test('timestamp is the transaction\'s own timestamp, the same whenever and where
   assert.deepEqual(endorsements, ['2026-01-01T00:00:00.000000042Z', '2026-01-01T00:00:00.000000042Z']);
 });
 
-test('writes nothing in the domain contracts\' namespaces: no forged seal key, trail, license or their events', async () => {
+test('writes nothing in the domain contracts\' namespaces: no forged seal key, trail, license, credit record or their events', async () => {
   const ledger = new InMemoryLedger();
   const trailKey = '\u0000trail\u0000E:914403001922038216\u00002027-01-01T00:00:00.000000000Z\u0000' + 'a'.repeat(64) + '\u0000';
   const refusals: Array<[string, (ctx: Context) => Promise<unknown>, RegExp]> = [
@@ -309,6 +309,8 @@ test('writes nothing in the domain contracts\' namespaces: no forged seal key, t
     ['emit seal.anything', (ctx) => contract.emit(ctx, 'seal.anything', '{}'), /^eventName "seal\.anything" is in the seal contract's event namespace \(seal\.\*\)/],
     ['put a license', (ctx) => contract.putComposite(ctx, 'license', '["1.2.156.3005.2.x"]', '{"status":"valid"}'), /^objectType is in the license contract's namespace \("license"\)/],
     ['emit license.issued', (ctx) => contract.emit(ctx, 'license.issued', '{}'), /^eventName "license\.issued" is in the license contract's event namespace \(license\.\*\)/],
+    ['put a credit record', (ctx) => contract.putComposite(ctx, 'credit-record', '["E:x","y"]', 'v'), /^objectType is in the credit contract's namespace \("credit-record"\)/],
+    ['emit credit.repair', (ctx) => contract.emit(ctx, 'credit.repair', '{}'), /^eventName "credit\.repair" is in the credit contract's event namespace \(credit\.\*\)/],
   ];
   for (const [name, write, message] of refusals) {
     const transaction = ledger.newTransaction();

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { formatLicenseIdentifier } from '@citytrust/shared';
+import { exampleCreditModel } from '@citytrust/shared/dist/credit/testing/example-model';
 import { accessFor, authorizationTable, type OperationId } from './authorization';
 import { roles, type Role } from './roles';
 import { startTestGateway, type TestGateway } from './test-support/test-gateway';
@@ -13,7 +14,7 @@ import { startTestGateway, type TestGateway } from './test-support/test-gateway'
  * order. Typed by OperationId, so an operation added to the table without a probe does not compile.
  */
 interface Probe {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: string;
   body?: () => unknown;
   /** What the handler answers an admitted caller. */
@@ -70,6 +71,20 @@ const probes: Record<OperationId, Probe> = {
   recordLicenseUse: { method: 'POST', url: `/api/v1/licenses/${license}/uses`, body: () => ({ caseReference: 'probe', purpose: 'probe' }), admitted: { status: 503, code: 'ledger_unavailable' } },
   listMyLicenses: { method: 'GET', url: '/api/v1/me/licenses', admitted: { status: 503, code: 'ledger_unavailable' } },
   createAnnotatedCopy: { method: 'POST', url: `/api/v1/me/licenses/${license}/annotated-copies`, body: () => ({ purpose: 'probe', recipient: 'probe', validUntil: '2027-02-01T00:00:00Z' }), admitted: { status: 503, code: 'ledger_unavailable' } },
+  submitCreditRecord: { method: 'POST', url: '/api/v1/credit/records', body: () => ({ subject: { kind: 'enterprise', uscc: '914403001922038216' }, category: 'administrative-penalty', severity: 'ordinary', occurredAt: '2027-01-01T00:00:00Z', reference: 'probe', documentDigest: '0'.repeat(64) }), admitted: { status: 409, code: 'conflict' } },
+  getCreditRecord: { method: 'GET', url: `/api/v1/credit/records/${'0'.repeat(64)}`, admitted: { status: 503, code: 'ledger_unavailable' } },
+  answerCreditObjection: { method: 'POST', url: `/api/v1/credit/records/${'0'.repeat(64)}/objection/answer`, body: () => ({ outcome: 'upheld', text: 'probe' }), admitted: { status: 409, code: 'conflict' } },
+  decideCreditRepair: { method: 'POST', url: `/api/v1/credit/records/${'0'.repeat(64)}/repair/decision`, body: () => ({ outcome: 'approved', text: 'probe' }), admitted: { status: 409, code: 'conflict' } },
+  setCreditCategoryPermission: { method: 'PUT', url: '/api/v1/credit/permissions/MarketRegulationMSP', body: () => ({ categories: ['administrative-penalty'] }), admitted: { status: 409, code: 'conflict' } },
+  getCreditCategoryPermission: { method: 'GET', url: '/api/v1/credit/permissions/MarketRegulationMSP', admitted: { status: 503, code: 'ledger_unavailable' } },
+  registerCreditModel: { method: 'POST', url: '/api/v1/credit/models', body: () => exampleCreditModel(), admitted: { status: 409, code: 'conflict' } },
+  getCreditModel: { method: 'GET', url: '/api/v1/credit/models/current', admitted: { status: 503, code: 'ledger_unavailable' } },
+  getCreditProfile: { method: 'POST', url: '/api/v1/credit/profiles', body: () => ({ subject: { kind: 'enterprise', uscc: '914403001922038216' } }), admitted: { status: 503, code: 'ledger_unavailable' } },
+  reevaluateCredit: { method: 'POST', url: '/api/v1/credit/reevaluations', body: () => ({ subject: { kind: 'enterprise', uscc: '914403001922038216' } }), admitted: { status: 503, code: 'ledger_unavailable' } },
+  listCreditListMembers: { method: 'GET', url: '/api/v1/credit/lists/red-list', admitted: { status: 503, code: 'ledger_unavailable' } },
+  getMyCredit: { method: 'GET', url: '/api/v1/me/credit', admitted: { status: 503, code: 'ledger_unavailable' } },
+  raiseCreditObjection: { method: 'POST', url: '/api/v1/me/credit/objections', body: () => ({ recordId: '0'.repeat(64), reason: 'probe' }), admitted: { status: 409, code: 'conflict' } },
+  applyForCreditRepair: { method: 'POST', url: '/api/v1/me/credit/repairs', body: () => ({ recordId: '0'.repeat(64), commitment: 'probe' }), admitted: { status: 409, code: 'conflict' } },
 };
 
 const department = 'MarketRegulationMSP';

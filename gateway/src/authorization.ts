@@ -53,6 +53,20 @@ export const authorizationTable = {
   createAnnotatedCopy: ['citizen'],
   searchTrails: ['auditor'],
   getAnomalyReport: ['auditor'],
+  submitCreditRecord: ['department-officer'],
+  getCreditRecord: ['department-officer', 'credit-officer', 'admin', 'auditor'],
+  answerCreditObjection: ['department-officer', 'admin'],
+  decideCreditRepair: ['department-officer', 'admin'],
+  setCreditCategoryPermission: ['admin'],
+  getCreditCategoryPermission: everyone,
+  registerCreditModel: ['admin'],
+  getCreditModel: everyone,
+  getCreditProfile: ['credit-officer', 'auditor'],
+  reevaluateCredit: ['credit-officer'],
+  listCreditListMembers: ['credit-officer', 'department-officer', 'auditor'],
+  getMyCredit: ['citizen'],
+  raiseCreditObjection: ['citizen'],
+  applyForCreditRepair: ['citizen'],
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof authorizationTable;

@@ -8,6 +8,7 @@ import { newAuthenticator } from './auth/authenticator';
 import { newCitizenChallenges } from './auth/citizen-challenge';
 import { newOidcVerifier } from './auth/oidc';
 import type { GatewayConfig } from './config';
+import { newCreditService } from './credit/credit-service';
 import { openDatabase, type Database } from './database/database';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from './database/embedded-postgres';
 import { gatewayRole, grantGatewayRole } from './database/gateway-role';
@@ -156,6 +157,8 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     trails,
     licenses: newLicenseService({ ledger, seals, trails, platformDepartment, officerPseudonym }),
     trailIndex: newTrailIndex(database.pool),
+    // The citizen service raises credit objections and repair applications for subjects, as for trails.
+    credit: newCreditService({ ledger, seals, platformDepartment }),
     metrics: newGatewayMetrics(),
   };
 }

@@ -17,9 +17,11 @@ import type { GatewayServices } from './services';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { citizenRoutes } from './routes/citizens';
+import { creditRoutes } from './routes/credit';
 import { healthRoutes } from './routes/health';
 import { licenseRoutes } from './routes/licenses';
 import { meRoutes } from './routes/me';
+import { myCreditRoutes } from './routes/my-credit';
 import { myDataRoutes } from './routes/my-data';
 import { sealRoutes } from './routes/seals';
 import { trailRoutes } from './routes/trails';
@@ -165,6 +167,8 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
   await app.register(myDataRoutes(services));
   await app.register(licenseRoutes(services));
   await app.register(auditRoutes(services));
+  await app.register(creditRoutes(services));
+  await app.register(myCreditRoutes(services));
   app.get('/api/v1/openapi.json', { schema: { operationId: 'getOpenApi', hide: true } }, async () => app.swagger());
   return app;
 }

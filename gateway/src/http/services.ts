@@ -2,6 +2,7 @@ import type { Authenticator } from '../auth/authenticator';
 import type { AccessTokenIssuer } from '../auth/access-token';
 import type { CitizenChallenges } from '../auth/citizen-challenge';
 import type { GatewayConfig } from '../config';
+import type { CreditService } from '../credit/credit-service';
 import type { Database } from '../database/database';
 import type { Ledger } from '../ledger/ledger';
 import type { LicenseService } from '../licenses/license-service';
@@ -27,5 +28,6 @@ export interface GatewayServices {
   readonly licenses: LicenseService;
   /** The off-chain index: citizens' logs, auditors' traces and the anomaly report. */
   readonly trailIndex: TrailIndex;
+  readonly credit: CreditService;
   readonly metrics: GatewayMetrics;
 }

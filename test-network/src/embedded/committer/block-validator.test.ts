@@ -200,6 +200,15 @@ test('a key inserted into an exhausted range read fails with PHANTOM_READ_CONFLI
   assert.match(verdict!.reason!, /range/);
 });
 
+test('a range read that found nothing is VALID while the range stays empty, and a PHANTOM_READ_CONFLICT once a key appears in it', async () => {
+  const state = new MemoryState();
+  state.commit([{ namespace: ns, key: 'z', value: 'outside' }]);
+  const empty = await transaction({ ranges: [{ startKey: 'a', endKey: 'c', exhausted: true, reads: [] }], writes: [{ key: 'b', value: 'its own write' }] });
+  assert.deepEqual(await codes([empty.bytes], context(state)), ['VALID']);
+  state.commit([{ namespace: ns, key: 'a', value: 'appeared' }]);
+  assert.deepEqual(await codes([empty.bytes], context(state)), ['PHANTOM_READ_CONFLICT']);
+});
+
 test('a key deleted from, or updated within, a range read fails with PHANTOM_READ_CONFLICT', async () => {
   const state = new MemoryState();
   const version = state.commit([{ namespace: ns, key: 'a', value: '1' }, { namespace: ns, key: 'b', value: '2' }]);

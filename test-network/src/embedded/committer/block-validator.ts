@@ -211,8 +211,9 @@ async function mvccConflict(sets: readonly NamespaceWrites[], state: ValidationC
 
 /** Re-runs a range query on committed state plus this block's earlier writes and compares it with what was read. */
 async function rangeChanged(namespace: string, range: ledger.rwset.kvrwset.RangeQueryInfo, state: ValidationContext['state'], blockWrites: BlockWrites): Promise<string | undefined> {
-  const reads = range.getRawReads()?.getKvReadsList();
-  if (!reads) return 'it was recorded as a Merkle summary, which the embedded ledger does not produce or check';
+  if (range.hasReadsMerkleHashes()) return 'it was recorded as a Merkle summary, which the embedded ledger does not produce or check';
+  // A range that returned nothing has no raw reads at all (Fabric leaves them unset): it read zero keys.
+  const reads = range.getRawReads()?.getKvReadsList() ?? [];
   // As Fabric: a query that stopped early is checked only up to the last key it read.
   const lastRead = reads[reads.length - 1]?.getKey();
   const endKey = range.getItrExhausted() || lastRead === undefined ? range.getEndKey() : lastRead;

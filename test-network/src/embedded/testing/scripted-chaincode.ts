@@ -32,9 +32,12 @@ export function readWriteSet(...namespaces: NamespaceAccesses[]): ledger.rwset.T
       info.setStartKey(range.startKey);
       info.setEndKey(range.endKey);
       info.setItrExhausted(range.exhausted);
-      const raw = new kvrwset.QueryReads();
-      raw.setKvReadsList(range.reads.map(({ key, version }) => kvRead(key, version)));
-      info.setRawReads(raw);
+      // As Fabric (and the embedded endorser): a range that returned nothing has no raw reads at all.
+      if (range.reads.length > 0) {
+        const raw = new kvrwset.QueryReads();
+        raw.setKvReadsList(range.reads.map(({ key, version }) => kvRead(key, version)));
+        info.setRawReads(raw);
+      }
       return info;
     }));
     const ns = new ledger.rwset.NsReadWriteSet();
