@@ -60,7 +60,7 @@ test('a transaction\'s string result is the response payload, byte for byte', as
   assert.deepEqual(await invoke(ledger, 'system:put', 'k', '值 value'), { status: 200, message: '', payload: '' });
   assert.deepEqual(await invoke(ledger, 'system:get', 'k'), { status: 200, message: '', payload: '值 value' });
   assert.deepEqual(await invoke(ledger, 'system:increment', 'n'), { status: 200, message: '', payload: '1' });
-  assert.match((await invoke(ledger, 'system:version')).payload, /^\{"chaincode":"citytrust","contracts":\["system","seal","trail","license"\],"version":"[^"]+"\}$/);
+  assert.match((await invoke(ledger, 'system:version')).payload, /^\{"chaincode":"citytrust","contracts":\["system","seal","trail","license","credit"\],"version":"[^"]+"\}$/);
 });
 
 test('system is the default contract, so its transactions answer without the prefix', async () => {
