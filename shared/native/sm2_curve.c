@@ -15,7 +15,9 @@
  *
  * Secret-dependent work (signing: k·G, and the arithmetic mod n with d and k) is constant time:
  * no branch and no memory index depends on k or d; table entries are chosen by reading the whole
- * row under masks. Verification handles only public values and takes shortcuts freely.
+ * row under masks. Verification handles only public values and takes shortcuts freely: it works in
+ * Jacobian coordinates (x = X/Z², y = Y/Z³), whose doubling costs 8 multiplications where the
+ * complete formula costs 13, and handles the special cases of addition by branching.
  */
 #include "sm2_curve.h"
 
@@ -261,13 +263,6 @@ static void point_double(point *r, const point *a) {
   fe_mul(s, yz2, yy), fe_add(s, s, s), fe_add(r->z, s, s);
 }
 
-static void point_negate(point *r, const point *a) {
-  static const limb zero[4] = {0, 0, 0, 0};
-  copy4(r->x, a->x);
-  fe_sub(r->y, zero, a->y);
-  copy4(r->z, a->z);
-}
-
 /* x in normal (not Montgomery) form of a point that is not at infinity. */
 static void point_x(limb x[4], const point *a) {
   limb inverse[4];
@@ -302,18 +297,6 @@ static void multiply_base_ct(point *r, const limb k[4]) {
   *r = acc;
 }
 
-/* k·G for a public k: the same table, skipping zero digits. */
-static void multiply_base_vt(point *r, const limb k[4]) {
-  point acc, entry;
-  point_infinity(&acc);
-  for (int i = 0; i < WINDOWS; i++) {
-    unsigned digit = nibble(k, i);
-    if (digit == 0) continue;
-    point_from_affine(&entry, &G_TABLE[i][digit - 1]);
-    point_add(&acc, &acc, &entry);
-  }
-  *r = acc;
-}
 
 /* Width-5 NAF of k: digits odd in [-15, 15] or 0, least significant first; returns the count. */
 static int wnaf5(signed char digits[258], const limb k[4]) {
@@ -347,36 +330,106 @@ static int wnaf5(signed char digits[258], const limb k[4]) {
   return count;
 }
 
-/* k·A for a public k and point A, by width-5 NAF: about 256 doublings and 43 additions. */
-static void multiply_vt(point *r, const point *a, const limb k[4]) {
-  point odd[8], twice, acc, negated;
-  odd[0] = *a;
-  point_double(&twice, a);
-  for (int i = 1; i < 8; i++) point_add(&odd[i], &odd[i - 1], &twice);
-  signed char digits[258];
-  int count = wnaf5(digits, k);
-  point_infinity(&acc);
-  bool started = false;
-  for (int i = count - 1; i >= 0; i--) {
-    if (started) point_double(&acc, &acc);
-    int digit = digits[i];
-    if (digit > 0) {
-      point_add(&acc, &acc, &odd[digit / 2]);
-      started = true;
-    } else if (digit < 0) {
-      point_negate(&negated, &odd[-digit / 2]);
-      point_add(&acc, &acc, &negated);
-      started = true;
+/* ---- verification: Jacobian coordinates, variable time ---------------------------------- */
+
+typedef struct {
+  limb x[4], y[4], z[4]; /* x = X/Z², y = Y/Z³; Z = 0 is the point at infinity */
+} jacobian;
+
+/* r = 2a ("dbl-2001-b", a = -3): 3 multiplications and 5 squarings. r may alias a. */
+static void jacobian_double(jacobian *r, const jacobian *a) {
+  limb delta[4], gamma[4], beta4[4], alpha[4], t[4], u[4];
+  if (is_zero_bit(a->z)) {
+    *r = *a;
+    return;
+  }
+  fe_mul(delta, a->z, a->z);
+  fe_mul(gamma, a->y, a->y);
+  fe_mul(beta4, a->x, gamma), fe_add(beta4, beta4, beta4), fe_add(beta4, beta4, beta4);
+  fe_sub(t, a->x, delta), fe_add(u, a->x, delta), fe_mul(alpha, t, u), fe_triple(alpha, alpha);
+  fe_add(t, a->y, a->z), fe_mul(t, t, t), fe_sub(t, t, gamma), fe_sub(r->z, t, delta); /* (Y + Z)² - Y² - Z² */
+  fe_mul(t, alpha, alpha), fe_add(u, beta4, beta4), fe_sub(r->x, t, u);                 /* alpha² - 8beta */
+  fe_sub(t, beta4, r->x), fe_mul(t, alpha, t);
+  fe_mul(u, gamma, gamma), fe_add(u, u, u), fe_add(u, u, u), fe_add(u, u, u);
+  fe_sub(r->y, t, u); /* alpha(4beta - X3) - 8gamma² */
+}
+
+/* r = a + (bx, by, 1), with by negated when `negate` ("madd-2007-bl" and its special cases). */
+static void jacobian_add_affine(jacobian *r, const jacobian *a, const limb bx[4], const limb by_positive[4], bool negate) {
+  static const limb zero[4] = {0, 0, 0, 0};
+  limb by[4], z1z1[4], u2[4], s2[4], h[4], rr[4], hh[4], i4[4], j[4], v[4], t[4];
+  if (negate) {
+    fe_sub(by, zero, by_positive);
+  } else {
+    copy4(by, by_positive);
+  }
+  if (is_zero_bit(a->z)) {
+    copy4(r->x, bx);
+    copy4(r->y, by);
+    copy4(r->z, P.one);
+    return;
+  }
+  fe_mul(z1z1, a->z, a->z);
+  fe_mul(u2, bx, z1z1);
+  fe_mul(s2, by, a->z), fe_mul(s2, s2, z1z1);
+  fe_sub(h, u2, a->x);
+  fe_sub(rr, s2, a->y), fe_add(rr, rr, rr);
+  if (is_zero_bit(h)) {
+    if (is_zero_bit(rr)) {
+      jacobian_double(r, a);
+    } else {
+      memset(r, 0, sizeof *r); /* a = -b */
     }
+    return;
+  }
+  fe_mul(hh, h, h);
+  fe_add(i4, hh, hh), fe_add(i4, i4, i4);
+  fe_mul(j, h, i4);
+  fe_mul(v, a->x, i4);
+  limb x3[4], y3[4];
+  fe_mul(x3, rr, rr), fe_sub(x3, x3, j), fe_sub(x3, x3, v), fe_sub(x3, x3, v); /* rr² - J - 2V */
+  fe_sub(t, v, x3), fe_mul(y3, rr, t);
+  fe_mul(t, a->y, j), fe_add(t, t, t), fe_sub(y3, y3, t); /* rr(V - X3) - 2Y1·J */
+  fe_add(t, a->z, h), fe_mul(t, t, t), fe_sub(t, t, z1z1), fe_sub(r->z, t, hh); /* (Z1 + H)² - Z1Z1 - HH */
+  copy4(r->x, x3);
+  copy4(r->y, y3);
+}
+
+/*
+ * s·G + t·P for public s and t. t·P = t_low·P + t_high·(2^128·P) by interleaved width-5 NAFs over
+ * the key's precomputed odd multiples (about 128 doublings and 44 additions); s·G is then added
+ * into the same sum from the fixed-base table (one addition per non-zero nibble, no doublings).
+ */
+static void multiply_verify(jacobian *r, const sm2_curve_public *key, const limb s[4], const limb t[4]) {
+  const limb halves[2][4] = {{t[0], t[1], 0, 0}, {t[2], t[3], 0, 0}};
+  signed char digits[2][258];
+  int counts[2] = {wnaf5(digits[0], halves[0]), wnaf5(digits[1], halves[1])};
+  int top = counts[0] > counts[1] ? counts[0] : counts[1];
+  jacobian acc;
+  memset(&acc, 0, sizeof acc);
+  for (int i = top - 1; i >= 0; i--) {
+    jacobian_double(&acc, &acc);
+    for (int half = 0; half < 2; half++) {
+      int digit = i < counts[half] ? digits[half][i] : 0;
+      if (digit == 0) continue;
+      int index = (digit > 0 ? digit : -digit) / 2;
+      jacobian_add_affine(&acc, &acc, key->multiples[half][index][0], key->multiples[half][index][1], digit < 0);
+    }
+  }
+  for (int i = 0; i < WINDOWS; i++) {
+    unsigned digit = nibble(s, i);
+    if (digit != 0) jacobian_add_affine(&acc, &acc, G_TABLE[i][digit - 1].x, G_TABLE[i][digit - 1].y, false);
   }
   *r = acc;
 }
 
 /* ---- the table ----------------------------------------------------------------------------- */
 
-/* Converts `count` projective points (none at infinity) to affine with a single inversion. */
+#define MAX_BATCH 16
+
+/* Converts `count` (at most MAX_BATCH) projective points, none at infinity, to affine with a single inversion. */
 static void batch_to_affine(affine *out, const point *in, int count) {
-  limb prefix[WINDOW_ENTRIES + 1][4], inverse[4], z_inverse[4];
+  limb prefix[MAX_BATCH + 1][4], inverse[4], z_inverse[4];
   copy4(prefix[0], P.one);
   for (int i = 0; i < count; i++) fe_mul(prefix[i + 1], prefix[i], in[i].z);
   mod_inverse(inverse, prefix[count], &P);
@@ -419,7 +472,30 @@ bool sm2_curve_public_load(sm2_curve_public *key, const unsigned char bytes[64])
   fe_triple(t, key->x);
   fe_sub(rhs, rhs, t);
   fe_add(rhs, rhs, B_MONT);
-  return memcmp(lhs, rhs, sizeof lhs) == 0;
+  if (memcmp(lhs, rhs, sizeof lhs) != 0) return false;
+  /* The odd multiples of P and of 2^128·P; P has prime order n, so none of them is at infinity. */
+  point base, twice, odd[16];
+  affine odd_affine[16];
+  affine a;
+  copy4(a.x, key->x);
+  copy4(a.y, key->y);
+  point_from_affine(&base, &a);
+  for (int half = 0; half < 2; half++) {
+    if (half == 1) {
+      for (int i = 0; i < 128; i++) point_double(&base, &base);
+    }
+    odd[8 * half] = base;
+    point_double(&twice, &base);
+    for (int i = 1; i < 8; i++) point_add(&odd[8 * half + i], &odd[8 * half + i - 1], &twice);
+  }
+  batch_to_affine(odd_affine, odd, 16);
+  for (int half = 0; half < 2; half++) {
+    for (int i = 0; i < 8; i++) {
+      copy4(key->multiples[half][i][0], odd_affine[8 * half + i].x);
+      copy4(key->multiples[half][i][1], odd_affine[8 * half + i].y);
+    }
+  }
+  return true;
 }
 
 bool sm2_curve_private_load(sm2_curve_private *key, const unsigned char bytes[32]) {
@@ -479,16 +555,14 @@ bool sm2_curve_verify(const sm2_curve_public *key, const unsigned char e_bytes[3
   if (!scalar_in_range(r) || !scalar_in_range(s)) return false; /* B1, B2 */
   mod_add(t, r, s, &N);                                           /* B5 */
   if (is_zero_bit(t)) return false;
-  point sg, tp, sum, public_point;
-  affine a;
-  copy4(a.x, key->x);
-  copy4(a.y, key->y);
-  point_from_affine(&public_point, &a);
-  multiply_base_vt(&sg, s); /* B6 */
-  multiply_vt(&tp, &public_point, t);
-  point_add(&sum, &sg, &tp);
+  jacobian sum;
+  multiply_verify(&sum, key, s, t); /* B6 */
   if (is_zero_bit(sum.z)) return false; /* the point at infinity has no x1: OpenSSL fails there too */
-  point_x(x1, &sum);
+  limb z_inverse[4];
+  mod_inverse(z_inverse, sum.z, &P);
+  fe_mul(z_inverse, z_inverse, z_inverse);
+  fe_mul(x1, sum.x, z_inverse);
+  from_mont(x1, x1, &P);
   reduce_once(x1, x1, 0, N.m);
   load_be(e, e_bytes);
   reduce_once(e, e, 0, N.m);

@@ -14,9 +14,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* A public key, ready for verification: its point in the form the arithmetic uses. */
+/* A public key P, ready for verification: its point in the form the arithmetic uses, and the odd
+   multiples 1, 3, ..., 15 of P and of 2^128·P (affine x, y), which halve the doublings of t·P. */
 typedef struct {
   uint64_t x[4], y[4];
+  uint64_t multiples[2][8][2][4];
 } sm2_curve_public;
 
 /* A private key, ready for signing: d and (1 + d)^-1 mod n, in the form the arithmetic uses.
