@@ -3,8 +3,11 @@
  *
  * Node's crypto module can hold an SM2 key but cannot give OpenSSL the distinguishing identifier
  * that GB/T 32918 signatures hash into Z, so its SM2 signatures do not interoperate. This addon
- * calls OpenSSL's EVP API directly with that identifier set. It links no libcrypto of its own:
- * Node exports OpenSSL's symbols and the dynamic linker binds this module to them.
+ * reads keys, encrypts and decrypts through OpenSSL's EVP API; it signs and verifies with
+ * sm2_signature.c, whose dedicated curve arithmetic is several times faster than the generic EC
+ * code OpenSSL 3.0 uses for the SM2 curve (OpenSSL still hashes, draws nonces and encodes DER).
+ * It links no libcrypto of its own: Node exports OpenSSL's symbols and the dynamic linker binds
+ * this module to them.
  *
  * Rules kept throughout:
  *  - A key is parsed once into a handle (a JS object wrapping an EVP_PKEY, type-tagged so no other
@@ -28,14 +31,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sm2_curve.h"
+#include "sm2_signature.h"
+
 /* GB/T 32918 hashes the identifier's length in bits into two bytes. */
 #define MAX_ID_BYTES 8190 /* OpenSSL refuses ids of UINT16_MAX / 8 bytes or more: ENTL is 16 bits of *bits* */
 #define COORDINATE_BYTES 32
-#define MAX_SIGNATURE_BYTES 80
+#define MAX_SIGNATURE_BYTES SM2_MAX_SIGNATURE_BYTES
 
 typedef struct {
   EVP_PKEY *pkey;
   bool has_private;
+  /* What signing and verifying need, worked out once at import (holds the private scalar). */
+  sm2_prepared_key prepared;
 } sm2_key;
 
 static const napi_type_tag SM2_KEY_TAG = {0x43697479547275ffULL, 0x534d324b65793031ULL};
@@ -137,6 +145,7 @@ static napi_value new_buffer(napi_env env, const unsigned char *data, size_t len
 
 static void free_key(sm2_key *key) {
   EVP_PKEY_free(key->pkey);
+  sm2_prepared_key_wipe(&key->prepared);
   free(key);
 }
 
@@ -157,6 +166,13 @@ static napi_value new_key_handle(napi_env env, EVP_PKEY *pkey, bool has_private)
   }
   key->pkey = pkey;
   key->has_private = has_private;
+  if (!sm2_prepare_key(&key->prepared, pkey, has_private)) {
+    free_key(key);
+    throw_openssl(env, "ERR_CITYTRUST_BAD_KEY",
+                  has_private ? "the SM2 private key cannot be used for signing (its scalar must lie in [1, n - 2])"
+                              : "the SM2 public key cannot be used for verifying (its point is not on the curve)");
+    return NULL;
+  }
   if (napi_create_object(env, &handle) != napi_ok) {
     free_key(key);
     return throw_napi_failure(env);
@@ -332,8 +348,15 @@ static bool init_digest(EVP_MD_CTX *md, EVP_PKEY_CTX **pctx, EVP_PKEY *pkey, con
                      : EVP_DigestVerifyInit(md, NULL, EVP_sm3(), NULL, pkey) == 1;
 }
 
-/* sign(handle, message, id) -> DER SEQUENCE { r INTEGER, s INTEGER } */
-static napi_value sm2_sign(napi_env env, napi_callback_info info) {
+/*
+ * OpenSSL's own SM2 signing and verification (EVP_DigestSign/EVP_DigestVerify), kept beside the
+ * fast path as the reference the differential tests hold it to (src/crypto/sm2-differential.test.ts):
+ * signatures made by one must verify with the other, and both must refuse the same bad ones.
+ * Nothing but those tests calls them.
+ */
+
+/* referenceSign(handle, message, id) -> DER SEQUENCE { r INTEGER, s INTEGER }, by OpenSSL. */
+static napi_value reference_sign(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   const unsigned char *message, *id;
   size_t message_length, id_length;
@@ -361,8 +384,8 @@ static napi_value sm2_sign(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* verify(handle, message, signature, id) -> boolean; a malformed signature is simply false. */
-static napi_value sm2_verify(napi_env env, napi_callback_info info) {
+/* referenceVerify(handle, message, signature, id) -> boolean, by OpenSSL; a malformed signature is false. */
+static napi_value reference_verify(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   const unsigned char *message, *signature, *id;
   size_t message_length, signature_length, id_length;
@@ -389,18 +412,78 @@ static napi_value sm2_verify(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* sign(handle, message, id) -> DER SEQUENCE { r INTEGER, s INTEGER } */
+static napi_value sm2_sign(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  const unsigned char *message, *id;
+  size_t message_length, id_length;
+  if (!get_args(env, info, 3, argv)) return NULL;
+  sm2_key *key = get_key(env, argv[0], true);
+  if (key == NULL || !get_bytes(env, argv[1], "the message", &message, &message_length) ||
+      !get_id(env, argv[2], &id, &id_length)) {
+    return NULL;
+  }
+  ERR_set_mark();
+  unsigned char signature[MAX_SIGNATURE_BYTES];
+  size_t signature_length = 0;
+  napi_value result = NULL;
+  if (!sm2_signature_sign(&key->prepared, message, message_length, id, id_length, signature, &signature_length)) {
+    throw_openssl(env, "ERR_CITYTRUST_CRYPTO", "SM2 signing failed");
+  } else {
+    result = new_buffer(env, signature, signature_length);
+  }
+  ERR_pop_to_mark();
+  return result;
+}
+
+/* verify(handle, message, signature, id) -> boolean; a malformed signature is simply false. */
+static napi_value sm2_verify(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  const unsigned char *message, *signature, *id;
+  size_t message_length, signature_length, id_length;
+  if (!get_args(env, info, 4, argv)) return NULL;
+  sm2_key *key = get_key(env, argv[0], false);
+  if (key == NULL || !get_bytes(env, argv[1], "the message", &message, &message_length) ||
+      !get_bytes(env, argv[2], "the signature", &signature, &signature_length) ||
+      !get_id(env, argv[3], &id, &id_length)) {
+    return NULL;
+  }
+  ERR_set_mark();
+  bool verdict = sm2_signature_verify(&key->prepared, message, message_length, signature, signature_length, id, id_length);
+  ERR_pop_to_mark();
+  napi_value result;
+  if (napi_get_boolean(env, verdict, &result) != napi_ok) return throw_napi_failure(env);
+  return result;
+}
+
+/* multiplyBase(k: 32 bytes) -> 04 || x || y of k·G, by the constant-time path signing uses; for the
+   tests that hold it to OpenSSL's. Throws unless 1 <= k <= n - 1. */
+static napi_value multiply_base(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  const unsigned char *k;
+  size_t k_length;
+  if (!get_args(env, info, 1, argv) || !get_bytes(env, argv[0], "the scalar", &k, &k_length)) return NULL;
+  unsigned char point[1 + 2 * COORDINATE_BYTES];
+  point[0] = 0x04;
+  if (k_length != 32 || !sm2_curve_multiply_base(k, point + 1)) {
+    napi_throw_range_error(env, "ERR_CITYTRUST_ARGUMENT", "citytrust_crypto: the scalar must be 32 bytes in [1, n - 1]");
+    return NULL;
+  }
+  return new_buffer(env, point, sizeof point);
+}
+
 /* ---- signing and verifying off the JavaScript thread --------------------------------------- */
 
 /*
  * One signature made or checked on libuv's thread pool, so that a busy event loop (a gateway
- * sealing records, a chaincode checking seals) can keep serving while OpenSSL computes. The job
- * owns copies of its inputs and a reference to the key, so nothing it reads can change or be
- * collected meanwhile; OpenSSL 3 allows one EVP_PKEY to be used from several threads at once.
+ * sealing records, a chaincode checking seals) can keep serving while the signature is computed.
+ * The job owns copies of its inputs and of the prepared key, so nothing it reads can change or be
+ * collected meanwhile.
  */
 typedef struct {
   napi_async_work work;
   napi_deferred deferred;
-  EVP_PKEY *pkey;
+  sm2_prepared_key key;
   bool signing;
   unsigned char *message;
   size_t message_length;
@@ -419,7 +502,7 @@ static unsigned char *copy_bytes(const unsigned char *data, size_t length) {
 }
 
 static void free_job(sm2_job *job) {
-  EVP_PKEY_free(job->pkey);
+  sm2_prepared_key_wipe(&job->key);
   free(job->message);
   free(job->id);
   free(job);
@@ -429,18 +512,13 @@ static void run_job(napi_env env, void *data) {
   (void)env;
   sm2_job *job = data;
   ERR_set_mark();
-  EVP_PKEY_CTX *pctx = NULL;
-  EVP_MD_CTX *md = EVP_MD_CTX_new();
-  if (md == NULL || !init_digest(md, &pctx, job->pkey, job->id, job->id_length, job->signing)) {
-    job->failed = true;
-  } else if (job->signing) {
-    job->signature_length = sizeof job->signature;
-    job->failed = EVP_DigestSign(md, job->signature, &job->signature_length, job->message, job->message_length) != 1;
+  if (job->signing) {
+    job->failed = !sm2_signature_sign(&job->key, job->message, job->message_length, job->id, job->id_length,
+                                      job->signature, &job->signature_length);
   } else {
-    job->verdict = EVP_DigestVerify(md, job->signature, job->signature_length, job->message, job->message_length) == 1;
+    job->verdict = sm2_signature_verify(&job->key, job->message, job->message_length, job->signature,
+                                        job->signature_length, job->id, job->id_length);
   }
-  EVP_MD_CTX_free(md);
-  EVP_PKEY_CTX_free(pctx);
   ERR_pop_to_mark();
 }
 
@@ -464,13 +542,9 @@ static void settle_job(napi_env env, napi_status status, void *data) {
 }
 
 /* Queues `job` (inputs already copied) and returns its promise; frees it if it cannot be queued. */
-static napi_value queue_job(napi_env env, sm2_job *job, EVP_PKEY *pkey) {
+static napi_value queue_job(napi_env env, sm2_job *job, const sm2_key *key) {
   napi_value promise, name;
-  if (EVP_PKEY_up_ref(pkey) != 1) {
-    free_job(job);
-    return throw_napi_failure(env);
-  }
-  job->pkey = pkey;
+  job->key = key->prepared;
   if (job->message == NULL || job->id == NULL) {
     free_job(job);
     napi_throw_error(env, "ERR_CITYTRUST_MEMORY", "citytrust_crypto: out of memory");
@@ -514,7 +588,7 @@ static napi_value sm2_sign_async(napi_env env, napi_callback_info info) {
     return NULL;
   }
   sm2_job *job = new_job(env, true, message, message_length, id, id_length);
-  return job == NULL ? NULL : queue_job(env, job, key->pkey);
+  return job == NULL ? NULL : queue_job(env, job, key);
 }
 
 /* verifyAsync(handle, message, signature, id) -> Promise<boolean>; a malformed signature is false. */
@@ -537,7 +611,7 @@ static napi_value sm2_verify_async(napi_env env, napi_callback_info info) {
     memcpy(job->signature, signature, signature_length);
     job->signature_length = signature_length;
   }
-  return queue_job(env, job, key->pkey);
+  return queue_job(env, job, key);
 }
 
 /* ---- public-key encryption (GB/T 32918.4, DER C1 || C3 || C2 as OpenSSL writes it) -------- */
@@ -586,6 +660,10 @@ static napi_value sm2_decrypt(napi_env env, napi_callback_info info) { return pk
 /* ---- module ------------------------------------------------------------------------------ */
 
 NAPI_MODULE_INIT() {
+  if (!sm2_signature_init()) {
+    napi_throw_error(env, "ERR_CITYTRUST_CRYPTO", "citytrust_crypto: this OpenSSL offers no SM3, which SM2 signatures need");
+    return NULL;
+  }
   napi_property_descriptor functions[] = {
       {"generateKey", NULL, generate_key, NULL, NULL, NULL, napi_enumerable, NULL},
       {"importPrivateKey", NULL, import_private_key, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -597,6 +675,9 @@ NAPI_MODULE_INIT() {
       {"verify", NULL, sm2_verify, NULL, NULL, NULL, napi_enumerable, NULL},
       {"signAsync", NULL, sm2_sign_async, NULL, NULL, NULL, napi_enumerable, NULL},
       {"verifyAsync", NULL, sm2_verify_async, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"referenceSign", NULL, reference_sign, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"referenceVerify", NULL, reference_verify, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"multiplyBase", NULL, multiply_base, NULL, NULL, NULL, napi_enumerable, NULL},
       {"encrypt", NULL, sm2_encrypt, NULL, NULL, NULL, napi_enumerable, NULL},
       {"decrypt", NULL, sm2_decrypt, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -6,7 +6,7 @@
  * sm2-encryption.ts) to have checked and converted every argument.
  */
 
-/** An opaque parsed key held by the addon: an OpenSSL EVP_PKEY, freed when garbage-collected. */
+/** An opaque parsed key held by the addon: an OpenSSL EVP_PKEY and what signing needs from it, freed (and wiped) when garbage-collected. */
 export interface KeyHandle {
   readonly __brand: 'citytrust.KeyHandle';
 }
@@ -29,6 +29,15 @@ export interface Sm2Addon {
   signAsync(handle: KeyHandle, message: Buffer, userId: Buffer): Promise<Buffer>;
   /** As `verify`, computed on libuv's thread pool. */
   verifyAsync(handle: KeyHandle, message: Buffer, signature: Buffer, userId: Buffer): Promise<boolean>;
+  /**
+   * OpenSSL's own SM2 signing (EVP_DigestSign), which `sign` replaces with faster arithmetic of its
+   * own. Only the differential tests call it: they hold `sign` and `verify` to OpenSSL's answers.
+   */
+  referenceSign(handle: KeyHandle, message: Buffer, userId: Buffer): Buffer;
+  /** OpenSSL's own SM2 verification (EVP_DigestVerify); only the differential tests call it. */
+  referenceVerify(handle: KeyHandle, message: Buffer, signature: Buffer, userId: Buffer): boolean;
+  /** k·G as 04 ‖ x ‖ y, by the constant-time path `sign` uses (k: 32 bytes, 1 ≤ k ≤ n − 1); only tests call it. */
+  multiplyBase(k: Buffer): Buffer;
   /** DER C1 ‖ C3 ‖ C2. */
   encrypt(handle: KeyHandle, plaintext: Buffer): Buffer;
   decrypt(handle: KeyHandle, ciphertext: Buffer): Buffer;
