@@ -21,6 +21,7 @@ import { newSealService } from './seals/seal-service';
 import { newSubjectKeyDeriver } from './subjects/subject-key';
 import { demoDataSource } from './trails/demo-data-source';
 import { newTrailService } from './trails/trail-service';
+import { newExplorerService } from './explorer/explorer-service';
 import { newUserStore } from './users/user-store';
 
 /** Where the gateway's data lives: a Postgres URL, and the embedded server if we started one. */
@@ -130,6 +131,7 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
       platformDepartment: config.departments[0]!.mspId,
       officerPseudonym: (userId) => subjectKeys.officerPseudonym(userId),
     }),
+    explorer: newExplorerService(ledger),
     metrics: newGatewayMetrics(),
   };
 }

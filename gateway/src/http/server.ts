@@ -15,6 +15,8 @@ import { newRequestBudgets } from './request-budgets';
 import { SealKeyView } from './seal-schemas';
 import type { GatewayServices } from './services';
 import { authRoutes } from './routes/auth';
+import { explorerAssets } from './routes/explorer-assets';
+import { explorerRoutes } from './routes/explorer';
 import { citizenRoutes } from './routes/citizens';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
@@ -161,6 +163,8 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
   await app.register(sealRoutes(services));
   await app.register(trailRoutes(services));
   await app.register(myDataRoutes(services));
+  await app.register(explorerRoutes(services));
+  await app.register(explorerAssets(services.config.explorerDir));
   app.get('/api/v1/openapi.json', { schema: { operationId: 'getOpenApi', hide: true } }, async () => app.swagger());
   return app;
 }

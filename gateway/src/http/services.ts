@@ -3,6 +3,7 @@ import type { AccessTokenIssuer } from '../auth/access-token';
 import type { CitizenChallenges } from '../auth/citizen-challenge';
 import type { GatewayConfig } from '../config';
 import type { Database } from '../database/database';
+import type { ExplorerService } from '../explorer/explorer-service';
 import type { Ledger } from '../ledger/ledger';
 import type { SealService } from '../seals/seal-service';
 import type { SubjectKeyDeriver } from '../subjects/subject-key';
@@ -22,5 +23,6 @@ export interface GatewayServices {
   readonly subjectKeys: SubjectKeyDeriver;
   readonly seals: SealService;
   readonly trails: TrailService;
+  readonly explorer: ExplorerService;
   readonly metrics: GatewayMetrics;
 }
