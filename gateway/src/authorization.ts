@@ -67,6 +67,14 @@ export const authorizationTable = {
   getMyCredit: ['citizen'],
   raiseCreditObjection: ['citizen'],
   applyForCreditRepair: ['citizen'],
+  getExplorer: 'public',
+  // The network's shape and health are no secret to anyone signed in; blocks hold every
+  // department's records (keys, seals, pseudonyms), which are for the channel's members and auditors.
+  getNetworkOverview: everyone,
+  listBlocks: ['department-officer', 'credit-officer', 'auditor', 'admin'],
+  getBlock: ['department-officer', 'credit-officer', 'auditor', 'admin'],
+  listTransactions: ['department-officer', 'credit-officer', 'auditor', 'admin'],
+  getTransaction: ['department-officer', 'credit-officer', 'auditor', 'admin'],
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof authorizationTable;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import { dirname, join } from 'node:path';
 import { citytrustHome, defaultDepartments, type Department } from '@citytrust/shared';
 
 /**
@@ -29,6 +30,11 @@ export interface GatewayConfig {
   /** The city's unified identity platform (OIDC), when bearer tokens from it are accepted. */
   readonly oidc?: OidcConfig;
   readonly logLevel: string;
+  /**
+   * The explorer's built files (`explorer-ui/dist/web`), served under /explorer/; undefined when
+   * the explorer is not built, and /explorer/ says so.
+   */
+  readonly explorerDir: string | undefined;
 }
 
 /**
@@ -87,7 +93,20 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     limits: requestLimitsConfig(env),
     oidc: oidcConfig(env),
     logLevel: env.GATEWAY_LOG_LEVEL ?? 'info',
+    explorerDir: env.GATEWAY_EXPLORER_DIR || builtExplorerDir(),
   };
+}
+
+/**
+ * Where the repository's build put the explorer: resolved at run time, not imported, because
+ * the explorer's own tests depend on the gateway and a package dependency would be a cycle.
+ */
+function builtExplorerDir(): string | undefined {
+  try {
+    return join(dirname(require.resolve('@citytrust/explorer-ui/package.json')), 'dist', 'web');
+  } catch {
+    return undefined;
+  }
 }
 
 function oidcConfig(env: Env): OidcConfig | undefined {

@@ -27,6 +27,7 @@ import { newLicenseService } from './licenses/license-service';
 import { demoDataSource } from './trails/demo-data-source';
 import { newTrailIndex } from './trails/trail-index';
 import { newTrailService } from './trails/trail-service';
+import { newExplorerService } from './explorer/explorer-service';
 import { newUserStore } from './users/user-store';
 
 /** Where the gateway's data lives: a Postgres URL, and the embedded server if we started one. */
@@ -159,6 +160,7 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     trailIndex: newTrailIndex(database.pool),
     // The citizen service raises credit objections and repair applications for subjects, as for trails.
     credit: newCreditService({ ledger, seals, platformDepartment }),
+    explorer: newExplorerService(ledger),
     metrics: newGatewayMetrics(),
   };
 }

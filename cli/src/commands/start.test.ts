@@ -106,6 +106,7 @@ describe('citytrust start, while it runs', () => {
     assert.match(stack.output, /\[5\/6\] Gateway \.\.\. ready/);
     assert.match(stack.output, /\[6\/6\] Credit service \(off-chain index\) \.\.\. ready  following the ledger from block \d+/);
     assert.ok(stack.output.includes(`Gateway API   ${stack.gateway}/api/v1`), stack.output);
+    assert.ok(stack.output.includes(`Explorer      ${stack.gateway}/explorer/`), stack.output);
   });
 
   it('status --json probes each component and shows it healthy', () => {

@@ -127,6 +127,7 @@ export const startCommand: Command = {
         `  Ledger        ${ledgerAddress} (gRPC, TLS: Fabric Gateway and Deliver; channel ${description.channel})`,
         `  Gateway API   ${gateway.url}/api/v1`,
         `  API docs      ${gateway.url}/api/v1/docs`,
+        `  Explorer      ${gateway.url}/explorer/`,
         `  Health        ${gateway.url}/healthz`,
         `  Database      ${redactUrl(database.url)} (off-chain index: schema offchain)`,
         `  Logs          ${logs}`,

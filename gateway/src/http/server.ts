@@ -16,6 +16,8 @@ import { SealKeyView } from './seal-schemas';
 import type { GatewayServices } from './services';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
+import { explorerAssets } from './routes/explorer-assets';
+import { explorerRoutes } from './routes/explorer';
 import { citizenRoutes } from './routes/citizens';
 import { creditRoutes } from './routes/credit';
 import { healthRoutes } from './routes/health';
@@ -169,6 +171,8 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
   await app.register(auditRoutes(services));
   await app.register(creditRoutes(services));
   await app.register(myCreditRoutes(services));
+  await app.register(explorerRoutes(services));
+  await app.register(explorerAssets(services.config.explorerDir));
   app.get('/api/v1/openapi.json', { schema: { operationId: 'getOpenApi', hide: true } }, async () => app.swagger());
   return app;
 }

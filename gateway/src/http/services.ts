@@ -4,6 +4,7 @@ import type { CitizenChallenges } from '../auth/citizen-challenge';
 import type { GatewayConfig } from '../config';
 import type { CreditService } from '../credit/credit-service';
 import type { Database } from '../database/database';
+import type { ExplorerService } from '../explorer/explorer-service';
 import type { Ledger } from '../ledger/ledger';
 import type { LicenseService } from '../licenses/license-service';
 import type { SealService } from '../seals/seal-service';
@@ -29,5 +30,6 @@ export interface GatewayServices {
   /** The off-chain index: citizens' logs, auditors' traces and the anomaly report. */
   readonly trailIndex: TrailIndex;
   readonly credit: CreditService;
+  readonly explorer: ExplorerService;
   readonly metrics: GatewayMetrics;
 }

@@ -53,6 +53,7 @@ export function fabricLedger(options: FabricLedgerOptions): Ledger {
   const { client, channel, chaincode } = options;
   const retries = options.mvccRetries ?? 3;
   const healthTimeoutMs = options.healthTimeoutMs ?? 5_000;
+  const qscc = () => client.network(options.healthDepartment).getContract('qscc');
   const contract = (call: LedgerCall) => client.network(call.department, call.identity ?? 'client').getContract(chaincode, call.contract);
 
   return {
@@ -109,6 +110,27 @@ export function fabricLedger(options: FabricLedgerOptions): Ledger {
       }
     },
 
+    async block(number) {
+      try {
+        return await qscc().evaluateTransaction('GetBlockByNumber', channel, String(number));
+      } catch (error) {
+        // qscc's answer past the height differs between Fabric ("Entry not found in index") and
+        // the embedded ledger; the height says which it is.
+        const height = (await this.health()).height;
+        if (height !== undefined && number >= height) throw new NotFoundError(`no block ${number} on channel ${channel}: its height is ${height}, so the newest block is ${height - 1}`);
+        throw toApiError(error, { department: options.healthDepartment, contract: 'qscc', transaction: 'GetBlockByNumber', arguments: [] });
+      }
+    },
+
+    async blockOfTransaction(transactionId) {
+      try {
+        return await qscc().evaluateTransaction('GetBlockByTxID', channel, transactionId);
+      } catch (error) {
+        if (/no such transaction ID/i.test(errorText(error))) throw new NotFoundError(`no transaction ${transactionId} on channel ${channel}`);
+        throw toApiError(error, { department: options.healthDepartment, contract: 'qscc', transaction: 'GetBlockByTxID', arguments: [] });
+      }
+    },
+
     async close() {
       client.close();
     },
@@ -127,6 +149,12 @@ function toApiError(error: unknown, call: LedgerCall): Error {
 
 function codeName(code: number): string {
   return Object.entries(peer.TxValidationCode).find(([, value]) => value === code)?.[0] ?? String(code);
+}
+
+/** The message and, for a gateway error, each peer's detail, where qscc puts its reason. */
+function errorText(error: unknown): string {
+  if (error instanceof GatewayError) return [error.message, ...error.details.map((d) => d.message)].join('; ');
+  return describe(error);
 }
 
 function describe(error: unknown): string {

@@ -50,6 +50,13 @@ export interface Ledger {
    * transaction, 422 `not_sealed` for one that carries no seal.
    */
   proofBundle(transactionId: string): Promise<ProofBundle>;
+  /**
+   * A block's `common.Block` bytes as the ledger stores them (qscc GetBlockByNumber), for the
+   * explorer. 404 past the channel's height.
+   */
+  block(number: number): Promise<Uint8Array>;
+  /** The bytes of the block holding a transaction (qscc GetBlockByTxID). 404 for an unknown transaction. */
+  blockOfTransaction(transactionId: string): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -61,5 +68,5 @@ export function disconnectedLedger(reason: string): Ledger {
   const unavailable = async (): Promise<never> => {
     throw new DependencyUnavailableError('ledger', reason);
   };
-  return { health: async () => ({ reachable: false, detail: reason }), submit: unavailable, evaluate: unavailable, proofBundle: unavailable, close: async () => undefined };
+  return { health: async () => ({ reachable: false, detail: reason }), submit: unavailable, evaluate: unavailable, proofBundle: unavailable, block: unavailable, blockOfTransaction: unavailable, close: async () => undefined };
 }

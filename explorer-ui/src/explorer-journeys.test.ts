@@ -1,0 +1,229 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startExplorerFixture, type ExplorerFixture } from './testing/explorer-fixture';
+
+/**
+ * The explorer's journeys in a real browser (Debian's chromium, headless) against a real
+ * gateway on the real embedded ledger: staff see the network, blocks and transactions; a
+ * citizen signs in with an SM2 key that signs in the page, sees who used their data, verifies
+ * a proof in the browser, objects, revokes and grants consent; tampered proofs, unknown ids and
+ * expired sessions get a message, never a blank page. Screenshots go to
+ * test-artifacts/explorer/ at the repository's root (git-ignored).
+ */
+const artifacts = join(__dirname, '..', '..', 'test-artifacts', 'explorer');
+let fixture: ExplorerFixture;
+let browser: Browser;
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  fixture = await startExplorerFixture();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+});
+
+after(async () => {
+  await browser?.close();
+  await fixture?.close();
+});
+
+async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const page = await browser.newPage({ viewport, locale: 'zh-CN' });
+  page.on('pageerror', (error) => assert.fail(`the page threw: ${error.message}`));
+  return page;
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+
+async function staffSignIn(page: Page): Promise<void> {
+  await page.goto(fixture.url);
+  // Keyboard only: the sign-in form is reachable and submittable without a mouse.
+  await page.locator('input[name=username]').focus();
+  await page.keyboard.type(fixture.auditor.username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(fixture.auditor.password);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('user').waitFor();
+}
+
+describe('staff', () => {
+  test('the dashboard shows the network in Chinese, and switches to English', async () => {
+    const page = await newPage();
+    await page.goto(fixture.url);
+    assert.equal(await page.locator('h1').textContent(), '工作人员登录');
+    await staffSignIn(page);
+    await page.getByTestId('height').waitFor();
+    assert.equal(await page.locator('h1').textContent(), '网络概览');
+    const height = Number(await page.getByTestId('height').textContent());
+    assert.equal(height, (await fixture.gateway.ledger.health()).height);
+    assert.ok(await page.getByTestId('tpm-chart').locator('rect').count() >= 30);
+    assert.ok(await page.getByText('MarketRegulationMSP').first().isVisible());
+    await shot(page, 'network-zh');
+    await page.getByTestId('language').click();
+    assert.equal(await page.locator('h1').textContent(), 'Network overview');
+    await shot(page, 'network-en');
+    await page.getByTestId('language').click();
+    await page.close();
+  });
+
+  test('blocks scroll virtualised, and a sealed transaction shows its endorsements and its seal verified', async () => {
+    const page = await newPage();
+    await staffSignIn(page);
+    await page.goto(`${fixture.url}#/blocks`);
+    const list = page.getByTestId('blocks-list');
+    await list.locator('a.row').first().waitFor();
+    const height = (await fixture.gateway.ledger.health()).height!;
+    assert.equal(await list.locator('a.row').first().getAttribute('href'), `#/blocks/${height - 1}`);
+    assert.equal(await list.getAttribute('data-loaded-pages'), '1');
+    await shot(page, 'blocks');
+
+    const transactions = await fixture.gateway.server.inject({ method: 'GET', url: '/api/v1/transactions?limit=100', headers: { authorization: `Bearer ${fixture.auditor.token}` } });
+    const sealed = (transactions.json().transactions as Array<{ transactionId: string; function?: string; blockNumber: number }>).find((t) => t.function === 'recordAccess')!;
+    await page.goto(`${fixture.url}#/blocks/${sealed.blockNumber}`);
+    await page.locator(`a[href="#/transactions/${sealed.transactionId}"]`).click();
+    await page.getByTestId('seal').waitFor();
+    assert.match(await page.getByTestId('contract-function').textContent() ?? '', /trail:recordAccess/);
+    assert.equal(await page.getByTestId('validation-code').textContent(), 'VALID');
+    assert.match(await page.getByTestId('seal').textContent() ?? '', /✓ 印章验证通过 — CreditOfficeMSP/);
+    assert.ok(await page.getByText('✓ 签名有效').count() >= 1);
+    assert.ok(await page.getByTestId('keys-written').locator('li').count() >= 1);
+    await shot(page, 'transaction-sealed');
+    await page.close();
+  });
+
+  test('the transaction list pages by position and renders only the rows in view', async () => {
+    const page = await newPage();
+    await staffSignIn(page);
+    await page.goto(`${fixture.url}#/transactions`);
+    const list = page.getByTestId('transactions-list');
+    await list.locator('a.row').first().waitFor();
+    const rendered = await list.locator('a.row').count();
+    assert.ok(rendered > 0 && rendered <= 40, `${rendered} rows rendered`);
+    await shot(page, 'transactions');
+    await page.close();
+  });
+
+  test('an unknown transaction, an unknown block and a page that does not exist each say so', async () => {
+    const page = await newPage();
+    await staffSignIn(page);
+    await page.goto(`${fixture.url}#/transactions/${'ab'.repeat(32)}`);
+    const problem = page.getByRole('alert');
+    await problem.waitFor();
+    assert.match(await problem.textContent() ?? '', /找不到no transaction abab.* on channel \w+ \(not_found\)/);
+    await shot(page, 'unknown-transaction');
+    await page.goto(`${fixture.url}#/blocks/99999999`);
+    await page.getByText(/no block 99999999 on the channel/).waitFor();
+    await page.goto(`${fixture.url}#/nowhere`);
+    assert.match(await page.getByRole('alert').textContent() ?? '', /没有这个页面。/);
+    await page.close();
+  });
+
+  test('an expired session says so and offers to sign in again', async () => {
+    const page = await newPage();
+    await page.goto(fixture.url);
+    // A token the gateway no longer accepts, though the page still thinks it is good for a minute.
+    const stale = JSON.stringify({ token: 'expired.token.value', expiresAt: new Date(Date.now() + 60_000).toISOString(), user: { username: 'auditor.gone', role: 'auditor' } });
+    await page.evaluate(`sessionStorage.setItem('citytrust.session', ${JSON.stringify(stale)})`);
+    await page.goto(`${fixture.url}#/blocks`);
+    await page.reload();
+    await page.getByText('会话已过期，请重新登录。').waitFor();
+    assert.ok(await page.locator('input[name=password]').isVisible());
+    await shot(page, 'session-expired');
+    await page.close();
+  });
+});
+
+describe('a citizen, on a phone', () => {
+  const phone = { width: 390, height: 844 };
+
+  async function citizenSignIn(page: Page): Promise<void> {
+    await page.goto(`${fixture.url}#/citizen`);
+    await page.locator('input[name=username]').fill(fixture.citizen.username);
+    await page.locator('textarea[name=key]').fill(fixture.citizen.privateKeyPem);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByTestId('trails').waitFor();
+  }
+
+  test('signs in with an SM2 key signed in the page, sees who used their data, and filters it', async () => {
+    const page = await newPage(phone);
+    await page.goto(`${fixture.url}#/citizen`);
+    await page.locator('input[name=username]').fill(fixture.citizen.username);
+    await page.locator('textarea[name=key]').fill('-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----');
+    await page.getByRole('button', { name: '登录' }).click();
+    assert.match(await page.getByRole('alert').textContent() ?? '', /expected a PEM block "PRIVATE KEY"/);
+    await citizenSignIn(page);
+    assert.equal(await page.getByTestId('user').textContent(), fixture.citizen.username);
+    const entries = page.getByTestId('trails').locator('li.trail');
+    assert.equal(await entries.count(), 2);
+    await shot(page, 'citizen-log');
+    await page.locator('select[name=outcome]').selectOption('refused');
+    assert.equal(await entries.count(), 1);
+    assert.match(await entries.first().textContent() ?? '', /purpose_out_of_scope/);
+    await page.locator('select[name=outcome]').selectOption('');
+    await page.locator('input[name=from]').fill('2001-01-01');
+    await page.locator('input[name=to]').fill('2001-12-31');
+    await page.getByTestId('no-trails').waitFor();
+    // A phone shows the log without sideways scrolling.
+    assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true);
+    await page.close();
+  });
+
+  test('verifies an entry\'s proof in the browser, objects to the access and revokes the consent', async () => {
+    const page = await newPage(phone);
+    await citizenSignIn(page);
+    const entry = page.locator(`li[data-trail="${fixture.grantedTrailId}"]`);
+    await entry.getByRole('button', { name: '在浏览器中验证' }).click();
+    const report = entry.getByTestId('proof-report');
+    await report.waitFor();
+    assert.equal(await report.getAttribute('data-valid'), 'true');
+    assert.equal(await report.locator('li[data-passed="true"]').count(), 10);
+    await shot(page, 'citizen-proof-valid');
+
+    await entry.getByRole('button', { name: '提出异议' }).click();
+    await entry.locator('input[name=reason]').fill('我没有申请信用修复');
+    await entry.getByRole('button', { name: '提交' }).click();
+    await entry.getByText('异议已提交，部门须作出答复。').waitFor();
+    const second = await entry.getByRole('button', { name: '提出异议' });
+    await second.click();
+    await entry.locator('input[name=reason]').fill('again');
+    await entry.getByRole('button', { name: '提交' }).click();
+    assert.match(await entry.getByRole('alert').textContent() ?? '', /an objection to trail [0-9a-f]{64} is already recorded \(ledger_rejected\)/);
+
+    await entry.getByRole('button', { name: '撤回授权' }).click();
+    await entry.locator('input[name=reason]').fill('不再需要');
+    await entry.getByRole('button', { name: '提交' }).click();
+    await entry.getByText('授权已撤回。').waitFor();
+    await shot(page, 'citizen-objected-revoked');
+    await page.close();
+  });
+
+  test('grants a consent, and a tampered proof file fails the check that guards it', async () => {
+    const page = await newPage(phone);
+    await citizenSignIn(page);
+    await page.getByText('授权部门使用我的数据').click();
+    const form = page.getByTestId('grant-consent');
+    await form.locator('input[name=grantee]').fill('CreditOfficeMSP');
+    await form.locator('input[name=items]').fill('MR-PERSON-LICENCE');
+    await form.locator('input[name=purpose]').fill('credit-repair.review');
+    await form.getByRole('button', { name: '授权' }).click();
+    assert.match(await page.getByTestId('consent-id').textContent() ?? '', /^[0-9a-f]{64}$/);
+
+    const proof = await fixture.gateway.server.inject({ method: 'GET', url: `/api/v1/trails/${fixture.grantedTrailId}/proof`, headers: { authorization: `Bearer ${fixture.citizen.token}` } });
+    const bundle = proof.json();
+    bundle.sealed.record.caseReference = 'YWTB-2027-999999';
+    const panel = page.getByTestId('verify-bundle');
+    await panel.getByText('验证证明文件').click();
+    await panel.locator('textarea[name=bundle]').fill('{ not json');
+    await panel.getByRole('button', { name: '验证' }).click();
+    assert.match(await panel.getByRole('alert').textContent() ?? '', /这不是 JSON 文本/);
+    await panel.locator('textarea[name=bundle]').fill(JSON.stringify(bundle));
+    await panel.getByRole('button', { name: '验证' }).click();
+    const report = panel.getByTestId('proof-report');
+    await report.waitFor();
+    assert.equal(await report.getAttribute('data-valid'), 'false');
+    assert.deepEqual(await report.locator('li[data-passed="false"]').evaluateAll((items) => items.map((item) => item.getAttribute('data-check'))), ['seal-digest']);
+    await shot(page, 'citizen-proof-tampered');
+    await page.close();
+  });
+});
