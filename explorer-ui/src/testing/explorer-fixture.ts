@@ -6,7 +6,7 @@ import { bundleExplorer } from '../bundle';
 
 /**
  * A real gateway on a real embedded ledger, listening on a free port, serving a fresh build of
- * the explorer, with a little real history: a catalog item, a citizen with an SM2 key, their
+ * the explorer, and the off-chain index that serves citizens' logs, with a little real history: a catalog item, a citizen with an SM2 key, their
  * consent, a granted access and a refused one. For the browser journeys and the bench.
  */
 export interface ExplorerFixture {
@@ -28,7 +28,8 @@ const IDENTITY_NUMBER = '110101199003074258';
 
 export async function startExplorerFixture(): Promise<ExplorerFixture> {
   const { outDir } = await bundleExplorer(`${__dirname}/../..`);
-  const gateway = await startLedgerTestGateway({ env: { GATEWAY_EXPLORER_DIR: outDir, GATEWAY_RATE_LIMIT_MAX: '100000' } });
+  // The citizen's log is read from the off-chain index, so the fixture runs the indexer as `citytrust start` does.
+  const gateway = await startLedgerTestGateway({ offchainIndex: true, env: { GATEWAY_EXPLORER_DIR: outDir, GATEWAY_RATE_LIMIT_MAX: '100000' } });
   try {
     await gateway.server.listen({ host: '127.0.0.1', port: 0 });
     const address = gateway.server.server.address() as { port: number };
@@ -58,6 +59,7 @@ export async function startExplorerFixture(): Promise<ExplorerFixture> {
     assert.equal(granted.status, 200, JSON.stringify(granted.body));
     const refused = await call('POST', '/api/v1/exchange', officer.token, { subject: person, items: ['MR-PERSON-LICENCE'], purpose: 'marketing', authorizationId: consent.body.authorizationId, caseReference: 'X-1' });
     assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    await gateway.untilIndexed(granted.body.receipt.trailId, refused.body.error.details.refusalTrailId);
 
     return {
       gateway,
