@@ -7,7 +7,7 @@ import {
 } from '@citytrust/network-config';
 import { logTail } from '@citytrust/shared';
 import { isAlive, portAccepts, readProcessRecord, sleep, spawnManaged, stopManaged, type ProcessRecord } from '../network/managed-process';
-import { NetworkStartError, type NetworkUp, type UpOptions } from '../network/embedded-network';
+import { NetworkStartError, type NetworkUp, type ProcessStatus, type UpOptions } from '../network/embedded-network';
 import { recordLedgerBackend } from '../network/ledger-backend';
 import { channelProfile, configtxYaml } from './configtx-yaml';
 import { FabricCommandError, healthy, ordererChannel, runFabric, type AdminTls } from './fabric-admin';
@@ -95,7 +95,10 @@ export async function upFabricNetwork(options: FabricUpOptions): Promise<FabricN
       processes.push(record);
       peerStates.push(fresh ? 'started' : 'running');
     }
-    for (const [i, peer] of topology.peers.entries()) await waitFor(processes[topology.orderers.length + i]!, deadline, async () => (await healthy(peer.operationsPort)).ok);
+    // A restarted peer answers /healthz while it still opens its ledgers, before it serves gRPC.
+    for (const [i, peer] of topology.peers.entries()) {
+      await waitFor(processes[topology.orderers.length + i]!, deadline, async () => (await healthy(peer.operationsPort)).ok && portAccepts(peer.port));
+    }
     s.done(summary(topology.peers.map((p) => p.address), peerStates));
 
     const admin = (peer: PeerProcess) => adminProcessEnvironment(adminEnvironment(release, cryptoDir, description, peer, topology.orderers[0]!));
@@ -111,17 +114,12 @@ export async function upFabricNetwork(options: FabricUpOptions): Promise<FabricN
     s.done(`${pkg.id} (${installs.join(', ')})`);
 
     s = run('Chaincode servers');
-    const serverStates = [];
-    for (const peer of topology.peers) {
-      const server = peer.chaincodeServer;
-      const { record, fresh } = ensureProcess(home, server.name, server.address,
-        [process.execPath, require.resolve('@citytrust/chaincode/dist/server.js')], chaincodeServerEnvironment(cryptoDir, peer, pkg.id));
+    const servers = await ensureChaincodeServers(home, description, pkg.id, deadline);
+    for (const { record, fresh } of servers) {
       if (fresh) started.push(record);
       processes.push(record);
-      serverStates.push(fresh ? 'started' : 'running');
-      await waitFor(record, deadline, () => portAccepts(server.port));
     }
-    s.done(summary(topology.peers.map((p) => p.chaincodeServer.address), serverStates));
+    s.done(summary(topology.peers.map((p) => p.chaincodeServer.address), servers.map(({ fresh }) => (fresh ? 'started' : 'running'))));
 
     s = run('Chaincode approved by each department');
     const committed = await committedSequence(release, description, admin(topology.peers[0]!));
@@ -169,6 +167,23 @@ export async function upFabricNetwork(options: FabricUpOptions): Promise<FabricN
     for (const record of started.reverse()) await stopManaged(home, record, 10_000);
     throw error;
   }
+}
+
+/**
+ * Each department's chaincode server, started unless it already runs, serving `packageId`
+ * with TLS; resolves once each accepts connections.
+ */
+export async function ensureChaincodeServers(home: string, description: NetworkDescription, packageId: string, deadline = Date.now() + 30_000): Promise<Array<{ record: ProcessRecord; fresh: boolean }>> {
+  const cryptoDir = join(home, 'crypto');
+  const servers = [];
+  for (const peer of fabricTopology(description, home).peers) {
+    const server = peer.chaincodeServer;
+    const started = ensureProcess(home, server.name, server.address,
+      [process.execPath, require.resolve('@citytrust/chaincode/dist/server.js')], chaincodeServerEnvironment(cryptoDir, peer, packageId));
+    await waitFor(started.record, deadline, () => portAccepts(server.port));
+    servers.push(started);
+  }
+  return servers;
 }
 
 /** Where clients reach the Gateway service on native Fabric: the first department's peer. */
@@ -352,4 +367,48 @@ async function waitFor(record: ProcessRecord, deadline: number, ready: () => Pro
     if (Date.now() > deadline) throw new NetworkStartError(`${record.name} did not become ready in time; the end of ${record.log}:\n${logTail(record.log, record.logStart)}`);
     await sleep(100);
   }
+}
+
+/** Every process of the native network with its endpoint and a live health probe, in start order. */
+export async function fabricNetworkStatus(home: string, description: NetworkDescription, crypto: NetworkCrypto | undefined): Promise<ProcessStatus[]> {
+  const topology = fabricTopology(description, home);
+  const cryptoDir = join(home, 'crypto');
+  const probe = async (name: string, check: (record: ProcessRecord) => Promise<{ healthy: boolean; detail: string }>): Promise<ProcessStatus> => {
+    const record = readProcessRecord(home, name);
+    if (!record) return { name, state: 'not started', healthy: false, detail: 'not started: `citytrust up --ledger fabric` starts it' };
+    const base = { name, pid: record.pid, endpoint: record.endpoint, log: record.log };
+    if (!isAlive(record.pid)) return { ...base, state: 'died', healthy: false, detail: `pid ${record.pid} is not running: it stopped unexpectedly`, logTail: logTail(record.log, record.logStart) };
+    return { ...base, state: 'running', ...(await check(record)) };
+  };
+  const orderers = topology.orderers.map((orderer) => probe(orderer.name, async () => {
+    const health = await healthy(orderer.operationsPort);
+    if (!health.ok) return { healthy: false, detail: `/healthz on 127.0.0.1:${orderer.operationsPort}: ${health.detail}` };
+    try {
+      const channel = await ordererChannel(orderer.adminPort, description.channel, ordererAdminTls(cryptoDir, description));
+      return channel
+        ? { healthy: true, detail: `channel ${description.channel}: ${channel.consensusRelation}, ${channel.status}, height ${channel.height}` }
+        : { healthy: false, detail: `has not joined channel ${description.channel}` };
+    } catch (error) {
+      return { healthy: false, detail: error instanceof Error ? error.message : String(error) };
+    }
+  }));
+  const peers = topology.peers.map((peer) => probe(peer.name, async () => {
+    const health = await healthy(peer.operationsPort);
+    if (!health.ok) return { healthy: false, detail: `/healthz on 127.0.0.1:${peer.operationsPort}: ${health.detail}` };
+    if (!crypto) return { healthy: true, detail: `${peer.department.mspId}; no identities to query its ledger with` };
+    const client = openLedgerClient({ description, crypto, address: peer.address });
+    try {
+      const bytes = await client.network(peer.department.mspId).getContract('qscc').evaluateTransaction('GetChainInfo', description.channel);
+      return { healthy: true, detail: `${peer.department.mspId}, channel ${description.channel}, height ${common.BlockchainInfo.deserializeBinary(bytes).getHeight()}` };
+    } catch (error) {
+      return { healthy: false, detail: `${peer.department.mspId}: does not answer: ${error instanceof Error ? error.message : String(error)}` };
+    } finally {
+      client.close();
+    }
+  }));
+  const servers = topology.peers.map((peer) => probe(peer.chaincodeServer.name, async (record) => {
+    const accepting = await portAccepts(peer.chaincodeServer.port);
+    return { healthy: accepting, detail: accepting ? `${peer.department.mspId}'s chaincode server (TLS), accepting connections` : `not accepting connections on ${record.endpoint}` };
+  }));
+  return Promise.all([...orderers, ...peers, ...servers]);
 }

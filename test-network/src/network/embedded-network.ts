@@ -146,7 +146,8 @@ export async function downEmbeddedNetwork(home: string): Promise<Array<{ name: s
 }
 
 export interface ProcessStatus {
-  readonly name: EmbeddedProcessName;
+  /** The process's record name: `ledger`, `chaincode`, or a native node's host name. */
+  readonly name: string;
   readonly state: 'running' | 'not started' | 'died';
   readonly healthy: boolean;
   readonly pid?: number;
