@@ -15,6 +15,7 @@ export interface RunningLedger {
  */
 export async function openRunningLedger(): Promise<RunningLedger> {
   const { loadNetworkCrypto, loadNetworkDescription, openLedgerClient } = await import('@citytrust/network-config');
+  const { ledgerGatewayAddress, recordedLedgerBackend } = await import('@citytrust/test-network');
   const description = loadNetworkDescription();
   const home = citytrustHome();
   const cryptoDir = join(home, 'crypto');
@@ -22,5 +23,6 @@ export async function openRunningLedger(): Promise<RunningLedger> {
     throw new Error(`the ledger did not answer: none was ever started from ${home} (it has no identities in ${cryptoDir}); ` +
       '`citytrust up` starts one, `citytrust status` shows what runs');
   }
-  return { description, client: openLedgerClient({ description, crypto: loadNetworkCrypto(description, cryptoDir) }) };
+  const address = ledgerGatewayAddress(recordedLedgerBackend(home), description, home);
+  return { description, client: openLedgerClient({ description, crypto: loadNetworkCrypto(description, cryptoDir), address }) };
 }

@@ -4,7 +4,7 @@ export * from './policy-dsl';
 export * from './endorsement-policy';
 export * from './identities';
 export * from './channel-config';
-export * from './chaincode-package-id';
+export * from './chaincode-package';
 export * from './client/ledger-client';
 export * from './client/ecdsa-signature';
 export * from './proofs/proof-bundle';

@@ -67,6 +67,7 @@ interface Results {
   readonly seconds: number;
   readonly warmupSeconds: number;
   readonly seed: number;
+  readonly backend: 'embedded' | 'fabric';
   readonly departments: number;
   readonly endorsementPolicy: string;
   readonly upToReadyMs: number;
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'keep-home': { type: 'boolean', default: false },
+      ledger: { type: 'string', default: 'embedded' },
     },
   });
   const seconds = positiveNumber('--seconds', values.seconds);
@@ -104,7 +106,9 @@ async function main(): Promise<void> {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`--seed must be an integer in 0..4294967295, not ${values.seed}`);
   const profileDir = values.profile ? mkdtempSync(join(tmpdir(), 'citytrust-ledger-profile-')) : undefined;
 
+  if (values.ledger !== 'embedded' && values.ledger !== 'fabric') throw new Error(`--ledger must be 'embedded' or 'fabric', not '${values.ledger}'`);
   const network = await prepareBenchNetwork({
+    backend: values.ledger,
     keepHome: values['keep-home'],
     ...(profileDir === undefined ? {} : { nodeOptions: `--require ${join(__dirname, 'bench', 'cpu-profiler-preload.js')}`, env: { CITYTRUST_CPU_PROFILE_DIR: profileDir } }),
   });
@@ -141,8 +145,9 @@ async function main(): Promise<void> {
 async function measure(network: BenchNetwork, started: StartedNetwork, options: { seconds: number; warmupSeconds: number; seed: number }): Promise<Results> {
   const { description } = network;
   const { processes } = started;
-  const residentAtReady = Object.fromEntries(processes.map(({ name, pid }) => [name, procStatusBytes(pid, 'VmRSS')]));
-  const client = openLedgerClient({ description, crypto: started.up.crypto });
+  const residentAtReady: Record<string, number> = {};
+  for (const { name, pid } of processes) residentAtReady[name] = (residentAtReady[name] ?? 0) + procStatusBytes(pid, 'VmRSS');
+  const client = openLedgerClient({ description, crypto: started.up.crypto, address: started.gatewayAddress });
   try {
     const contract = client.contract(description.departments[0]!.mspId, 'system');
     const workloads = newWorkloads(options.seed);
@@ -164,6 +169,7 @@ async function measure(network: BenchNetwork, started: StartedNetwork, options: 
     const sample = rows.find((row) => row.workload === 'put' && row.concurrency === TARGET.concurrency)?.sampleTxId;
     return {
       ...options,
+      backend: network.backend,
       departments: description.departments.length,
       endorsementPolicy: description.chaincode.endorsementPolicy,
       upToReadyMs: started.upToReadyMs,
@@ -254,7 +260,7 @@ function table(results: Results, checks: readonly TargetCheck[]): string {
   const peak = results.rows.find((row) => row.workload === 'put' && row.concurrency === TARGET.concurrency);
   const cost = peak ? cpuMsPerTransaction(peak) : undefined;
   return [
-    `Embedded ledger, ${results.departments} departments, endorsement ${results.endorsementPolicy}; ${results.seconds} s per row after ${results.warmupSeconds} s warm-up; seed ${results.seed}`,
+    `${results.backend === 'fabric' ? 'Native Fabric (3 Raft orderers, a peer and a chaincode server per department; ledger = orderers + peers, chaincode = the servers, summed)' : 'Embedded ledger'}, ${results.departments} departments, endorsement ${results.endorsementPolicy}; ${results.seconds} s per row after ${results.warmupSeconds} s warm-up; seed ${results.seed}`,
     'client (this process), ledger and chaincode in three processes sharing 2 cores; latency = submit start → commit status VALID;',
     'cores = CPU each process kept busy during the row, and all = the whole machine (more than the sum: other work disturbed the row)',
     '',
@@ -328,6 +334,7 @@ function json(results: Results, checks: readonly TargetCheck[]): string {
   const megabytes = (bytes: Readonly<Record<string, number>>) => Object.fromEntries(Object.entries(bytes).map(([name, b]) => [name, round(b / MB)]));
   return JSON.stringify({
     benchmark: 'ledger',
+    ledger: results.backend,
     secondsPerRow: results.seconds,
     warmupSeconds: results.warmupSeconds,
     seed: results.seed,

@@ -6,13 +6,14 @@ import type { Command } from '../command';
 export const downCommand: Command = {
   name: 'down',
   summary: 'Stop the ledger and the chaincode server that `up` started (state is kept)',
-  usage: 'usage: citytrust down\n\nSends SIGTERM to each recorded process (ledger first), then SIGKILL after 10 s. The ledger\'s state is kept: `citytrust up` resumes it.',
+  usage: 'usage: citytrust down\n\nSends SIGTERM to each recorded process (ledger first; on native Fabric chaincode servers, then peers, then orderers),\nthen SIGKILL after 10 s (15 s for Fabric\'s nodes). The ledger\'s state is kept: `citytrust up` resumes it.',
   async run(args) {
     parseArgs({ args, options: {}, strict: true });
-    const { downEmbeddedNetwork } = await import('@citytrust/test-network');
-    const stopped = await downEmbeddedNetwork(citytrustHome());
+    const { downLedgerNetwork } = await import('@citytrust/test-network');
+    const { loadNetworkDescription } = await import('@citytrust/network-config');
+    const stopped = await downLedgerNetwork(citytrustHome(), loadNetworkDescription());
     if (stopped.length === 0) console.log('Nothing to stop: the network is not up.');
-    for (const p of stopped) console.log(`${p.name.padEnd(10)} pid ${p.pid}: ${p.outcome}`);
+    for (const p of stopped) console.log(`${p.name.padEnd(p.name.length > 10 ? 36 : 10)} pid ${p.pid}: ${p.outcome}`);
     return 0;
   },
 };

@@ -30,7 +30,7 @@ export const startCommand: Command = {
   async run(args) {
     const { values } = parseArgs({ args, options: { ledger: { type: 'string' } }, strict: true });
     const { fabricLedger, gatewayServices, listen, loadGatewayConfig, loadGatewaySecrets, openGatewayDatabase, redactUrl } = await import('@citytrust/gateway');
-    const { chooseLedgerBackend, downEmbeddedNetwork, embeddedNetworkStatus, upEmbeddedNetwork } = await import('@citytrust/test-network');
+    const { chooseLedgerBackend, downLedgerNetwork, ledgerGatewayAddress, ledgerNetworkStatus, ledgerUpSteps, upLedgerNetwork } = await import('@citytrust/test-network');
     const { loadNetworkCrypto, loadNetworkDescription, openLedgerClient } = await import('@citytrust/network-config');
     // Everything that can be wrong with the configuration is found before anything starts, and
     // the secrets leave the environment before any child process could inherit them.
@@ -47,8 +47,8 @@ export const startCommand: Command = {
     const logs = join(config.home, 'logs');
     mkdirSync(logs, { recursive: true });
     console.log(`CityTrust: starting the stack (state in ${config.home})`);
-    console.log(`Ledger back-end: ${backend} (one Node process that is the channel's peers and orderer, speaking Fabric's protocols)`);
-    const progress = newProgress(6);
+    console.log(`Ledger back-end: ${backend} (${backend === 'fabric' ? "Fabric's own orderers and peers from FABRIC_BIN" : "one Node process that is the channel's peers and orderer, speaking Fabric's protocols"})`);
+    const progress = newProgress(ledgerUpSteps(backend) + 3);
     const components: ComponentState[] = [];
     let database: GatewayDatabase | undefined;
     let gateway: RunningGateway | undefined;
@@ -64,22 +64,24 @@ export const startCommand: Command = {
       await gateway?.close();
       await ledger?.close();
       await database?.close();
-      if (ownsNetwork) await downEmbeddedNetwork(config.home);
+      if (ownsNetwork) await downLedgerNetwork(config.home, description);
       removeStackState(config.home);
     };
     try {
-      const already = (await embeddedNetworkStatus(config.home, description, undefined)).filter((p) => p.state === 'running');
-      if (already.length === 2) {
+      const network = await ledgerNetworkStatus(config.home, description, undefined);
+      const already = network.processes.filter((p) => p.state === 'running');
+      if (network.backend === backend && already.length === network.processes.length && backend === 'embedded') {
         progress.step('Identities (MSPs)').done('kept');
         for (const p of already) progress.step(p.name === 'ledger' ? 'Embedded ledger' : 'Chaincode server').done(`already up (pid ${p.pid}), ${p.endpoint}`);
         ledgerAddress = already.find((p) => p.name === 'ledger')?.endpoint ?? '';
       } else {
-        ownsNetwork = true;
-        const up = await upEmbeddedNetwork({ home: config.home, description, onStep: (name) => progress.step(name) }).catch((error: unknown) => {
+        // On native Fabric `up` itself resumes: each step keeps what already runs.
+        ownsNetwork = already.length === 0;
+        const up = await upLedgerNetwork(backend, { home: config.home, description, onStep: (name) => progress.step(name) }).catch((error: unknown) => {
           ownsNetwork = false; // up stops what it started when it fails
           throw error;
         });
-        ledgerAddress = up.processes.find((p) => p.name === 'ledger')?.endpoint ?? '';
+        ledgerAddress = up.gatewayAddress;
       }
       components.push({ name: 'ledger', url: ledgerAddress, detail: `${backend}, channel ${description.channel}` });
 
@@ -99,7 +101,7 @@ export const startCommand: Command = {
       });
 
       const gatewayStep = progress.step('Gateway');
-      const ledgerClient = openLedgerClient({ description, crypto: loadNetworkCrypto(description, join(config.home, 'crypto')) });
+      const ledgerClient = openLedgerClient({ description, crypto: loadNetworkCrypto(description, join(config.home, 'crypto')), address: ledgerGatewayAddress(backend, description, config.home) });
       ledger = fabricLedger({ client: ledgerClient, channel: description.channel, chaincode: description.chaincode.name, healthDepartment: description.departments[0]!.mspId });
       const services = gatewayServices(config, database.database, ledger, secrets);
       if (firstAdmin && !(await services.users.hasAdmin())) await services.users.bootstrapAdmin(firstAdmin, 'environment');

@@ -19,29 +19,30 @@ interface ComponentReport extends ComponentState {
 export const statusCommand: Command = {
   name: 'status',
   summary: 'Show every component with its URL and health (--json for one JSON object)',
-  usage: 'usage: citytrust status [--json]\n\nEvery process (chaincode server, ledger) and component (Postgres, gateway) with its endpoint and a live health probe;\na process that died is named with the end of its log. Exit code 0 when what runs is healthy, 1 otherwise.',
+  usage: 'usage: citytrust status [--json]\n\nEvery process (chaincode server, ledger; on native Fabric each orderer, peer and chaincode server) and component (Postgres, gateway) with its endpoint and a live health probe;\na process that died is named with the end of its log. Exit code 0 when what runs is healthy, 1 otherwise.',
   async run(args) {
     const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true });
     const home = citytrustHome();
-    const { embeddedNetworkStatus } = await import('@citytrust/test-network');
+    const { ledgerNetworkStatus } = await import('@citytrust/test-network');
     const { loadNetworkCrypto, loadNetworkDescription } = await import('@citytrust/network-config');
     const description = loadNetworkDescription();
-    const network = await embeddedNetworkStatus(home, description, existsSync(join(home, 'crypto')) ? loadNetworkCrypto(description, join(home, 'crypto')) : undefined);
+    const { backend, processes: network } = await ledgerNetworkStatus(home, description, existsSync(join(home, 'crypto')) ? loadNetworkCrypto(description, join(home, 'crypto')) : undefined);
+    const nameWidth = Math.max(15, ...network.map((p) => p.name.length + 1));
     const state = readRunningStack(home);
     const running = state !== undefined;
     const components: ComponentReport[] = state ? await Promise.all(state.components.filter((c) => c.name !== 'ledger').map(check)) : [];
-    const report = { running, home, ...(state ? { pid: state.process.pid, startedAt: state.startedAt } : {}), network, components };
+    const report = { running, home, ledger: backend, ...(state ? { pid: state.process.pid, startedAt: state.startedAt } : {}), network, components };
     if (values.json) {
       console.log(JSON.stringify(report));
     } else {
       const networkUp = network.some((p) => p.state !== 'not started');
       if (state) console.log(`CityTrust is running (pid ${state.process.pid}, since ${state.startedAt}; state in ${home})`);
-      else if (networkUp) console.log(`The ledger network is up (\`citytrust up\`); the gateway is not running (\`npm start\` runs it). State in ${home}`);
+      else if (networkUp) console.log(`The ledger network (${backend}) is up (\`citytrust up\`); the gateway is not running (\`npm start\` runs it). State in ${home}`);
       else console.log(`CityTrust is not running (state in ${home}); start it with \`npm start\`, or just the ledger with \`citytrust up\`.`);
       for (const p of network) {
-        console.log(`  ${p.name.padEnd(15)} ${(p.state === 'running' ? (p.healthy ? 'healthy' : 'NO ANSWER') : p.state.toUpperCase()).padEnd(11)} ${p.endpoint ?? ''}${p.pid ? `  (pid ${p.pid})` : ''}`);
-        console.log(`  ${''.padEnd(15)} ${p.detail}`);
-        if (p.logTail) console.log(`  ${''.padEnd(15)} last lines of ${p.log}:\n${p.logTail.split('\n').map((line) => `      ${line}`).join('\n')}`);
+        console.log(`  ${p.name.padEnd(nameWidth)} ${(p.state === 'running' ? (p.healthy ? 'healthy' : 'NO ANSWER') : p.state.toUpperCase()).padEnd(11)} ${p.endpoint ?? ''}${p.pid ? `  (pid ${p.pid})` : ''}`);
+        console.log(`  ${''.padEnd(nameWidth)} ${p.detail}`);
+        if (p.logTail) console.log(`  ${''.padEnd(nameWidth)} last lines of ${p.log}:\n${p.logTail.split('\n').map((line) => `      ${line}`).join('\n')}`);
       }
       for (const c of components) {
         console.log(`  ${c.name.padEnd(15)} ${label(c).padEnd(11)} ${c.url ?? ''}${c.pid ? `  (pid ${c.pid})` : ''}`);

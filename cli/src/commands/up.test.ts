@@ -295,14 +295,16 @@ describe('citytrust up, status, ledger info and down, as a user runs them', () =
     assert.deepEqual(liveProcesses(home), running, 'nothing was started or stopped');
   });
 
-  it('the native Fabric back-end is refused as not available in this version; an unknown one lists the choices', async () => {
-    const flagged = await cli('up', '--ledger', 'fabric');
+  it('the native Fabric back-end without FABRIC_BIN says how to get Fabric; a FABRIC_BIN that is no release is named; an unknown back-end lists the choices', async () => {
+    const running = liveProcesses(home);
+    const flagged = await citytrust({ ...env, FABRIC_BIN: '' }, 'up', '--ledger', 'fabric');
     assert.equal(flagged.status, 1);
-    assert.match(flagged.stderr, /the native Fabric back-end is not available in this version of CityTrust yet; run the embedded ledger with `--ledger embedded`/);
+    assert.match(flagged.stderr, /^citytrust up: FABRIC_BIN is not set: the native Fabric back-end runs Fabric's own binaries\. Fabric v3\.1\.x release binaries are needed: download .* from https:\/\/github\.com\/hyperledger\/fabric\/releases, .*; or run the embedded ledger with --ledger embedded\n$/);
 
-    const fromEnvironment = await citytrust({ ...env, FABRIC_BIN: '/opt/fabric/bin' }, 'up');
+    const fromEnvironment = await citytrust({ ...env, FABRIC_BIN: '/opt/no-fabric-here' }, 'up');
     assert.equal(fromEnvironment.status, 1);
-    assert.match(fromEnvironment.stderr, /the native Fabric back-end \(FABRIC_BIN=\/opt\/fabric\/bin\) is not available in this version .* or unset FABRIC_BIN/);
+    assert.match(fromEnvironment.stderr, /^citytrust up: FABRIC_BIN=\/opt\/no-fabric-here is not a folder\. Fabric v3\.1\.x release binaries are needed/);
+    assert.deepEqual(liveProcesses(home), running, 'nothing was started or stopped');
 
     const unknown = await cli('up', '--ledger', 'nonsense');
     assert.ok(unknown.status === 1 || unknown.status === 2, `exit ${unknown.status}`);

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openLedgerClient, type LedgerClient, type NetworkDescription } from '@citytrust/network-config';
+import { loadNetworkDescription, openLedgerClient, type LedgerClient, type NetworkDescription } from '@citytrust/network-config';
 import { writeTestNetworkDescription } from '@citytrust/network-config/dist/testing/test-network-description';
-import { downEmbeddedNetwork, upEmbeddedNetwork } from '@citytrust/test-network';
+import { downLedgerNetwork, upLedgerNetwork } from '@citytrust/test-network';
+import { onFreeFabricPorts } from '@citytrust/test-network/dist/fabric/fabric-free-ports';
 import { startOffchainIndex, type OffchainIndex } from '@citytrust/credit-service';
 import { fabricLedger } from '../ledger/fabric-ledger';
 import type { Ledger } from '../ledger/ledger';
@@ -35,7 +36,8 @@ export interface LedgerTestGatewayOptions {
 }
 
 /**
- * Brings up an embedded ledger, a gateway on it (with its own embedded Postgres) and the
+ * Brings up a ledger (the embedded one; real Fabric from FABRIC_BIN with CITYTRUST_LEDGER=fabric,
+ * as the conformance suite), a gateway on it (with its own embedded Postgres) and the
  * departments' seal keys; `close()` takes it all down and restores CITYTRUST_NETWORK, which the
  * ledger process reads its description from while it runs.
  */
@@ -49,19 +51,22 @@ export async function startLedgerTestGateway(options: LedgerTestGatewayOptions =
   let client: LedgerClient | undefined;
   let gateway: TestGateway | undefined;
   let index: OffchainIndex | undefined;
+  let network: NetworkDescription | undefined;
   const close = async () => {
     await index?.stop();
     await gateway?.close();
     client?.close();
     restore();
-    await downEmbeddedNetwork(home).catch(() => undefined);
+    if (network) await downLedgerNetwork(home, network).catch(() => undefined);
     rmSync(home, { recursive: true, force: true });
   };
   try {
-    const { path, description } = await writeTestNetworkDescription(home);
+    const backend = process.env.CITYTRUST_LEDGER === 'fabric' ? 'fabric' : 'embedded';
+    const { path, description } = backend === 'fabric' ? await writeFabricDescription(home) : await writeTestNetworkDescription(home);
+    network = description;
     process.env.CITYTRUST_NETWORK = path;
-    const { crypto } = await upEmbeddedNetwork({ home, description });
-    client = openLedgerClient({ description, crypto });
+    const { crypto, gatewayAddress } = await upLedgerNetwork(backend, { home, description });
+    client = openLedgerClient({ description, crypto, address: gatewayAddress });
     const ledger = fabricLedger({ client, channel: description.channel, chaincode: description.chaincode.name, healthDepartment: description.departments[0]!.mspId });
     gateway = await startTestGateway(options.env ?? {}, ledger);
     const validUntil = options.sealKeysValidUntil ?? new Date(Date.now() + 365 * 86_400_000).toISOString();
@@ -89,4 +94,12 @@ export async function startLedgerTestGateway(options: LedgerTestGatewayOptions =
     await close();
     throw error;
   }
+}
+
+/** The packaged description on ports free for a native network, written into the home. */
+async function writeFabricDescription(home: string): Promise<{ path: string; description: NetworkDescription }> {
+  const description = await onFreeFabricPorts(loadNetworkDescription(undefined, {}));
+  const path = join(home, 'network.json');
+  writeFileSync(path, `${JSON.stringify(description, null, 2)}\n`);
+  return { path, description };
 }

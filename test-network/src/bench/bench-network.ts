@@ -5,6 +5,12 @@ import { performance } from 'node:perf_hooks';
 import { loadNetworkDescription, type NetworkDescription } from '@citytrust/network-config';
 import { writeTestNetworkDescription } from '@citytrust/network-config/dist/testing/test-network-description';
 import { downEmbeddedNetwork, embeddedProcesses, upEmbeddedNetwork, type NetworkUp } from '../network/embedded-network';
+import type { LedgerBackend } from '../network/ledger-backend';
+import { ledgerGatewayAddress } from '../network/ledger-network';
+import { downFabricNetwork, upFabricNetwork } from '../fabric/fabric-network';
+import { onFreeFabricPorts } from '../fabric/fabric-free-ports';
+import { checkFabricRelease } from '../fabric/fabric-release';
+import { fabricTopology } from '../fabric/fabric-topology';
 import { readProcessRecord } from '../network/managed-process';
 import type { WatchedProcess } from './process-memory';
 
@@ -17,6 +23,7 @@ export interface BenchNetwork {
   /** The temporary CITYTRUST_HOME: identities, ledger data, logs, run records. */
   readonly home: string;
   readonly description: NetworkDescription;
+  readonly backend: LedgerBackend;
   /** Brings the network up exactly as `citytrust up` does and times it. */
   start(): Promise<StartedNetwork>;
   /**
@@ -28,11 +35,16 @@ export interface BenchNetwork {
 
 export interface StartedNetwork {
   readonly up: NetworkUp;
-  /** From calling `upEmbeddedNetwork` until its first transaction committed: "up to ready". */
+  /** host:port of the Gateway service the client dials. */
+  readonly gatewayAddress: string;
+  /** From calling `up` until its first transaction committed: "up to ready". */
   readonly upToReadyMs: number;
   /** How long each step of `up` took, in order. */
   readonly steps: ReadonlyArray<{ readonly step: string; readonly ms: number }>;
-  /** The ledger and chaincode processes, by the pids in their run records. */
+  /**
+   * The ledger and chaincode processes, by the pids in their run records. On native Fabric every
+   * orderer and peer is reported as `ledger` and every chaincode server as `chaincode`, summed.
+   */
   readonly processes: readonly WatchedProcess[];
 }
 
@@ -43,6 +55,8 @@ export interface BenchNetworkOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Keep the home after `down`, e.g. to read the processes' logs. */
   readonly keepHome?: boolean;
+  /** The back-end to measure: the embedded ledger (default) or real Fabric from FABRIC_BIN. */
+  readonly backend?: LedgerBackend;
 }
 
 /**
@@ -51,38 +65,45 @@ export interface BenchNetworkOptions {
  * file by CITYTRUST_NETWORK for the ledger process, which reads its description from there.
  */
 export async function prepareBenchNetwork(options: BenchNetworkOptions = {}): Promise<BenchNetwork> {
+  const backend = options.backend ?? 'embedded';
+  const release = backend === 'fabric' ? await checkFabricRelease() : undefined;
   const home = mkdtempSync(join(tmpdir(), 'citytrust-ledger-bench-'));
-  const { path: descriptionPath, description } = await writeTestNetworkDescription(home, loadNetworkDescription());
+  const base = loadNetworkDescription();
+  const { path: descriptionPath, description } = backend === 'fabric'
+    ? { path: join(home, 'network.json'), description: await onFreeFabricPorts(base) }
+    : await writeTestNetworkDescription(home, base);
 
   let stopping: Promise<void> | undefined;
   return {
     home,
     description,
+    backend,
     start: async () => {
       const steps: Array<{ step: string; ms: number }> = [];
       return withEnvironment({ ...options.env, CITYTRUST_NETWORK: descriptionPath, ...nodeOptionsEnv(options.nodeOptions) }, async () => {
         const started = performance.now();
-        const up = await upEmbeddedNetwork({
-          home,
-          description,
-          onStep: (step) => {
-            const stepStarted = performance.now();
-            return { done: () => void steps.push({ step, ms: performance.now() - stepStarted }) };
-          },
-        });
-        return { up, upToReadyMs: performance.now() - started, steps, processes: runningProcesses(home) };
+        const onStep = (step: string) => {
+          const stepStarted = performance.now();
+          return { done: () => void steps.push({ step, ms: performance.now() - stepStarted }) };
+        };
+        const up = release ? await upFabricNetwork({ home, description, release, onStep }) : await upEmbeddedNetwork({ home, description, onStep });
+        return { up, upToReadyMs: performance.now() - started, steps, gatewayAddress: ledgerGatewayAddress(backend, description, home), processes: runningProcesses(home, backend, description) };
       });
     },
-    down: () => (stopping ??= downEmbeddedNetwork(home).then(() => {
+    down: () => (stopping ??= (backend === 'fabric' ? downFabricNetwork(home, description) : downEmbeddedNetwork(home)).then(() => {
       if (!options.keepHome) rmSync(home, { recursive: true, force: true });
     })),
   };
 }
 
-function runningProcesses(home: string): WatchedProcess[] {
-  return embeddedProcesses.map((name) => {
-    const record = readProcessRecord(home, name);
-    if (!record) throw new Error(`no run record for the ${name} under ${join(home, 'run')} after up; the network did not start as citytrust up starts it`);
+function runningProcesses(home: string, backend: LedgerBackend, description: NetworkDescription): WatchedProcess[] {
+  const topology = fabricTopology(description, home);
+  const roles: Array<{ name: string; record: string }> = backend === 'fabric'
+    ? [...[...topology.orderers, ...topology.peers].map((node) => ({ name: 'ledger', record: node.name })), ...topology.peers.map((p) => ({ name: 'chaincode', record: p.chaincodeServer.name }))]
+    : embeddedProcesses.map((name) => ({ name, record: name }));
+  return roles.map(({ name, record: recordName }) => {
+    const record = readProcessRecord(home, recordName);
+    if (!record) throw new Error(`no run record for ${recordName} under ${join(home, 'run')} after up; the network did not start as citytrust up starts it`);
     return { name, pid: record.pid };
   });
 }

@@ -73,7 +73,8 @@ export function measureCpu(processes: readonly WatchedProcess[], clientName = 'c
       const client = process.cpuUsage(clientStart);
       const cores: Record<string, number> = {};
       processes.forEach(({ name, pid }, i) => {
-        cores[name] = (processCpuSeconds(pid) - (starts[i] ?? 0)) / wallSeconds;
+        // Processes under one name (native Fabric's nodes as 'ledger') count together.
+        cores[name] = (cores[name] ?? 0) + (processCpuSeconds(pid) - (starts[i] ?? 0)) / wallSeconds;
       });
       cores[clientName] = (client.user + client.system) / 1e6 / wallSeconds;
       cores.machine = (machineBusySeconds() - machineStart) / wallSeconds;

@@ -55,11 +55,14 @@ export function sampleResidentMemory(processes: readonly WatchedProcess[], inter
   let samples = 0;
   const sample = () => {
     let total = 0;
+    // Processes under one name (native Fabric's nodes as 'ledger') count together.
+    const byName: Record<string, number> = {};
     for (const { name, pid } of processes) {
       const rss = procStatusBytes(pid, 'VmRSS');
-      peakByProcess[name] = Math.max(peakByProcess[name] ?? 0, rss);
+      byName[name] = (byName[name] ?? 0) + rss;
       total += rss;
     }
+    for (const [name, rss] of Object.entries(byName)) peakByProcess[name] = Math.max(peakByProcess[name] ?? 0, rss);
     peakTotal = Math.max(peakTotal, total);
     samples += 1;
   };
@@ -82,7 +85,8 @@ export function sampleResidentMemory(processes: readonly WatchedProcess[], inter
       clearInterval(timer);
       if (failure !== undefined) throw failure;
       sample();
-      const highWaterByProcess = Object.fromEntries(processes.map(({ name, pid }) => [name, procStatusBytes(pid, 'VmHWM')]));
+      const highWaterByProcess: Record<string, number> = {};
+      for (const { name, pid } of processes) highWaterByProcess[name] = (highWaterByProcess[name] ?? 0) + procStatusBytes(pid, 'VmHWM');
       return { peakByProcess, peakTotal, highWaterByProcess, samples };
     },
   };

@@ -1,6 +1,7 @@
 import type { NetworkCrypto, NetworkDescription } from '@citytrust/network-config';
 import { BackendUnavailableError, type LedgerBackend } from '../network/ledger-backend';
 import { embeddedConformanceBackend } from './embedded-conformance-backend';
+import { fabricConformanceBackend } from './fabric-conformance-backend';
 
 /**
  * A ledger back-end as the conformance suite drives it: started from a network description in
@@ -18,6 +19,8 @@ export interface ConformanceBackend {
 export interface RunningBackend {
   /** The identities the network was started with: the suite's clients sign with them. */
   readonly crypto: NetworkCrypto;
+  /** host:port of the Gateway service the suite's clients dial. */
+  readonly address: string;
   /** Stops everything gracefully; safe to call when already stopped. */
   stop(): Promise<void>;
   /** Kills the ledger's process(es) with SIGKILL, as a power cut would: no shutdown code runs. */
@@ -31,18 +34,22 @@ export interface RunningBackend {
 }
 
 /**
- * The back-end named by `CITYTRUST_LEDGER` (`embedded`, the default, or `fabric`). The native
- * Fabric back-end is not part of this version: asking for it throws, so the suite fails and
- * says so instead of passing without having tested anything.
+ * The back-end named by `CITYTRUST_LEDGER`: `embedded` (the default) or `fabric`, real Fabric
+ * from the release FABRIC_BIN names (`npm run test:fabric`). Asking for `fabric` without
+ * FABRIC_BIN throws, so the suite fails and says so instead of passing without having tested
+ * anything; a FABRIC_BIN that is no usable release fails each file's start the same way.
  *
- * @throws BackendUnavailableError for `fabric` or an unknown name.
+ * @throws BackendUnavailableError for `fabric` without FABRIC_BIN, or an unknown name.
  */
 export function conformanceBackend(env: Readonly<Record<string, string | undefined>> = process.env): ConformanceBackend {
   const name = env.CITYTRUST_LEDGER || 'embedded';
   if (name === 'embedded') return embeddedConformanceBackend;
   if (name === 'fabric') {
-    throw new BackendUnavailableError('CITYTRUST_LEDGER=fabric: the native Fabric back-end is not available in this version of CityTrust, ' +
-      'so the conformance suite cannot run against it; run it against the embedded ledger (unset CITYTRUST_LEDGER or set it to embedded)');
+    if (!env.FABRIC_BIN) {
+      throw new BackendUnavailableError('CITYTRUST_LEDGER=fabric: the conformance suite runs against real Fabric from FABRIC_BIN, which is not set; ' +
+        'point FABRIC_BIN at Fabric v3.1 release binaries (bin/ and config/), or run it against the embedded ledger (unset CITYTRUST_LEDGER)');
+    }
+    return fabricConformanceBackend;
   }
   throw new BackendUnavailableError(`CITYTRUST_LEDGER must be 'embedded' (the default) or 'fabric', not '${name}'`);
 }

@@ -5,6 +5,7 @@ import { loadNetworkDescription, openLedgerClient, type LedgerClient, type Netwo
 import type { Contract, Network } from '@hyperledger/fabric-gateway';
 import { conformanceBackend, type RunningBackend } from './conformance-backend';
 import { onFreePorts } from '@citytrust/network-config/dist/testing/test-network-description';
+import { onFreeFabricPorts } from '../fabric/fabric-free-ports';
 
 /**
  * One test file's network: its own temporary CITYTRUST_HOME, a copy of the network description
@@ -48,7 +49,8 @@ export async function startConformanceNetwork(label: string): Promise<Conformanc
   const home = mkdtempSync(join(tmpdir(), `citytrust-conformance-${label}-`));
   let running: RunningBackend | undefined;
   try {
-    const description = await onFreePorts(loadNetworkDescription(undefined, { CITYTRUST_NETWORK: suiteDescriptionFile }));
+    const base = loadNetworkDescription(undefined, { CITYTRUST_NETWORK: suiteDescriptionFile });
+    const description = backend.name === 'fabric' ? await onFreeFabricPorts(base) : await onFreePorts(base);
     running = await backend.start(home, description);
     return conformanceNetwork(backend.name, home, description, running);
   } catch (error) {
@@ -59,7 +61,7 @@ export async function startConformanceNetwork(label: string): Promise<Conformanc
 }
 
 function conformanceNetwork(backend: string, home: string, description: NetworkDescription, running: RunningBackend): ConformanceNetwork {
-  const connect = () => openLedgerClient({ description, crypto: running.crypto });
+  const connect = () => openLedgerClient({ description, crypto: running.crypto, address: running.address });
   let client = connect();
   let closed = false;
   const first = description.departments[0]!.mspId;

@@ -22,6 +22,7 @@ export const embeddedConformanceBackend: ConformanceBackend = {
     let stoppedChaincode: ProcessRecord | undefined;
     const running: RunningBackend = {
       crypto: up.crypto,
+      address: `127.0.0.1:${description.embedded.port}`,
       async stop() {
         await downEmbeddedNetwork(home);
       },

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
 import { chaincodePackageId, generateNetworkCrypto, openLedgerClient, type LedgerClient, type NetworkCrypto, type NetworkDescription } from '@citytrust/network-config';
 import { logTail } from '@citytrust/shared';
+import { recordLedgerBackend } from './ledger-backend';
 import { isAlive, portAccepts, readProcessRecord, sleep, spawnManaged, stopManaged, type ProcessRecord } from './managed-process';
 
 /**
@@ -69,6 +70,7 @@ export async function upEmbeddedNetwork(options: UpOptions): Promise<NetworkUp> 
   await assertPortsFree(description);
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
 
+  recordLedgerBackend(home, 'embedded');
   const identities = step('Identities (MSPs)');
   const crypto = await generateNetworkCrypto(description, join(home, 'crypto'));
   identities.done(join(home, 'crypto'));
@@ -144,7 +146,8 @@ export async function downEmbeddedNetwork(home: string): Promise<Array<{ name: s
 }
 
 export interface ProcessStatus {
-  readonly name: EmbeddedProcessName;
+  /** The process's record name: `ledger`, `chaincode`, or a native node's host name. */
+  readonly name: string;
   readonly state: 'running' | 'not started' | 'died';
   readonly healthy: boolean;
   readonly pid?: number;
