@@ -130,6 +130,12 @@ describe('records from two departments are evaluated', () => {
     assert.match(unknown.body.error.message, /^category is not valid: it must be one of administrative-licence, administrative-penalty, /);
     const notPermitted = await call('POST', '/api/v1/credit/records', tokens.platformOfficer!, record(subject));
     assert.match(notPermitted.body.error.message, /^BigDataAdministrationMSP may not submit administrative-penalty records \(it may submit none yet\); the credit office grants categories$/);
+    const mistyped = { kind: 'enterprise', uscc: `${subject.uscc.slice(0, 17)}${subject.uscc[17] === '0' ? '1' : '0'}` };
+    for (const [url, token, body] of [['/api/v1/credit/records', tokens.marketOfficer!, record(mistyped)], ['/api/v1/credit/profiles', tokens.creditOfficer!, { subject: mistyped }]] as const) {
+      const refused = await call('POST', url, token, body);
+      assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.details], [400, 'invalid_request', { field: 'subject.uscc' }], `${url}: ${JSON.stringify(refused.body)}`);
+      assert.equal(refused.body.error.message, `subject.uscc: ${mistyped.uscc} is not a Unified Social Credit Code: its check character does not match its other characters; check it for a typo`);
+    }
     assert.equal(await height(), start);
     assert.deepEqual((await profile(subject)).records, []);
   });

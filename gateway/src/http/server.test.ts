@@ -249,6 +249,20 @@ describe('requests refused by the HTTP parser get the one error shape too', () =
     });
   });
 
+  it('an over-long path segment: 400 invalid_request naming the path, with a request id', async () => {
+    const answer = await raw(`GET /api/v1/credit/models/${'9'.repeat(201)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    assert.equal(answer.status, 400);
+    assert.deepEqual(answer.body, { error: { code: 'invalid_request', message: 'a path segment is longer than the 200 characters any identifier here has; check the URL', details: { field: 'path' } } });
+    assert.match(answer.headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/);
+  });
+
+  it('a malformed percent-encoding in the path: 400 invalid_request, with a request id', async () => {
+    const answer = await raw('GET /api/v1/catalog/items/%E0%A4%A HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.equal(answer.status, 400);
+    assert.deepEqual(answer.body, { error: { code: 'invalid_request', message: 'the path is not a valid URL: it has a malformed percent-encoding', details: { field: 'path' } } });
+    assert.match(answer.headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/);
+  });
+
   it('headers too large: 431 headers_too_large, with a request id', async () => {
     const answer = await raw(`GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(maxHeaderSize + 1)}\r\n\r\n`);
     assert.equal(answer.status, 431);

@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { tokenSubject, type VerifiedToken } from '../auth/authenticator';
 import { accessFor, authorize, isOperationId, type OperationId } from '../authorization';
-import { ApiError, NotFoundError, UnauthenticatedError } from '../errors';
+import { ApiError, InvalidRequestError, NotFoundError, UnauthenticatedError } from '../errors';
 import type { Principal } from '../principal';
 import { newAllowedMethods } from './allowed-methods';
 import { sendApiError, toApiError } from './error-handler';
@@ -43,6 +43,8 @@ export type GatewayServer = FastifyInstance<any, any, any, any, TypeBoxTypeProvi
 
 const docsPrefix = '/api/v1/docs';
 const requestIdPattern = /^[A-Za-z0-9._-]{8,128}$/;
+/** Longer than any id, code or e-license identifier a path names (those are at most about 100). */
+const maxPathSegmentLength = 200;
 
 /**
  * The gateway's HTTP API: conventions first (request ids, one error shape, rate limits, then
@@ -70,6 +72,16 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
     // Requests Node's parser refuses (headers too large, a malformed Content-Length) get the
     // one error shape too.
     clientErrorHandler: answerClientError,
+    // The router refuses a malformed percent-encoding or an over-long path segment before any
+    // route or hook runs; those get the one error shape and a request id too.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? `a path segment is longer than the ${maxPathSegmentLength} characters any identifier here has; check the URL`
+        : 'the path is not a valid URL: it has a malformed percent-encoding';
+      return sendApiError(new InvalidRequestError(message, 'path'), reply);
+    },
+    maxParamLength: maxPathSegmentLength,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Only JSON bodies: Fastify would otherwise parse text/plain into a string and answer a
   // JSON body sent as text/plain with "must be object" instead of 415.

@@ -62,7 +62,7 @@ export function licenseRoutes({ licenses, subjectKeys }: GatewayServices): Fasti
       },
     }, async (request, reply) => {
       const { holder, document, documentDigest, ...rest } = request.body;
-      const issued = await licenses.issue(officerOf(request.principal!), { ...rest, holder: toDataSubject(holder, subjectKeys), documentDigest: digestOf(document, documentDigest) });
+      const issued = await licenses.issue(officerOf(request.principal!), { ...rest, holder: toDataSubject(holder, subjectKeys, 'holder'), documentDigest: digestOf(document, documentDigest) });
       return reply.status(issued.created ? 201 : 200).send({ license: issued.license, qr: issued.qr });
     });
 
@@ -101,7 +101,7 @@ export function licenseRoutes({ licenses, subjectKeys }: GatewayServices): Fasti
       },
     }, async (request) => {
       const { holder, ...rest } = request.body;
-      return licenses.holderLicenses(officerOf(request.principal!), { ...rest, holder: toDataSubject(holder, subjectKeys) });
+      return licenses.holderLicenses(officerOf(request.principal!), { ...rest, holder: toDataSubject(holder, subjectKeys, 'holder') });
     });
 
     app.post('/api/v1/licenses/verify', {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { DataSubject } from '@citytrust/shared';
+import { isUscc, type DataSubject } from '@citytrust/shared';
 import { ForbiddenError, InvalidRequestError } from '../../errors';
 import type { Principal } from '../../principal';
 import { InvalidIdentityNumberError, type SubjectKeyDeriver } from '../../subjects/subject-key';
@@ -107,13 +107,20 @@ export function officerOf(principal: Principal): Officer {
   return { department: principal.department, userId: principal.id };
 }
 
-/** The subject as the ledger knows it: an identity number becomes the subject key here and goes no further. */
-export function toDataSubject(subject: DataSubjectInput, subjectKeys: SubjectKeyDeriver): DataSubject {
-  if (subject.kind === 'enterprise') return subject;
+/**
+ * The subject as the ledger knows it: an identity number becomes the subject key here and goes no
+ * further. Both identifiers' check characters are checked here, at the edge, so a typo is a 400
+ * naming the field (`field` is where the subject sits in the request: `subject`, `holder`).
+ */
+export function toDataSubject(subject: DataSubjectInput, subjectKeys: SubjectKeyDeriver, field = 'subject'): DataSubject {
+  if (subject.kind === 'enterprise') {
+    if (!isUscc(subject.uscc)) throw new InvalidRequestError(`${field}.uscc: ${subject.uscc} is not a Unified Social Credit Code: its check character does not match its other characters; check it for a typo`, `${field}.uscc`);
+    return subject;
+  }
   try {
     return { kind: 'person', subjectKey: subjectKeys.derive(subject.identityNumber) };
   } catch (error) {
-    if (error instanceof InvalidIdentityNumberError) throw new InvalidRequestError(`subject.identityNumber: ${error.message}`, 'subject.identityNumber');
+    if (error instanceof InvalidIdentityNumberError) throw new InvalidRequestError(`${field}.identityNumber: ${error.message}`, `${field}.identityNumber`);
     throw error;
   }
 }
