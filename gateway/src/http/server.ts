@@ -81,7 +81,7 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
         : 'the path is not a valid URL: it has a malformed percent-encoding';
       return sendApiError(new InvalidRequestError(message, 'path'), reply);
     },
-    maxParamLength: maxPathSegmentLength,
+    routerOptions: { maxParamLength: maxPathSegmentLength },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Only JSON bodies: Fastify would otherwise parse text/plain into a string and answer a
   // JSON body sent as text/plain with "must be object" instead of 415.
