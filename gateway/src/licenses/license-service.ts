@@ -137,7 +137,16 @@ export function newLicenseService({ ledger, seals, trails, platformDepartment, o
       throw licenseErrorOf(error);
     }
   };
-  const getType = (code: string) => evaluate<StoredLicenseType>('getType', [code]);
+  // A registered type never changes (the contract refuses a second registration of a code), so
+  // once read it is kept; an unknown type is asked again next time, as it may be registered since.
+  const knownTypes = new Map<string, StoredLicenseType>();
+  const getType = async (code: string) => {
+    const known = knownTypes.get(code);
+    if (known) return known;
+    const type = await evaluate<StoredLicenseType>('getType', [code]);
+    knownTypes.set(code, type);
+    return type;
+  };
   const getLicense = (identifier: string) => evaluate<StoredLicense>('getLicense', [requireIdentifier('identifier', identifier)]);
   /** The license a case already issued, if the request repeats it; a conflict if the case issued something else. */
   const issuedFor = async (department: string, request: IssueRequest): Promise<StoredLicense | undefined> => {
@@ -163,15 +172,16 @@ export function newLicenseService({ ledger, seals, trails, platformDepartment, o
       const type = await getType(request.typeCode);
       const issuer = type.issuers.find((i) => i.department === officer.department);
       if (!issuer) throw new ForbiddenError(`${officer.department} may not issue ${type.code} (${type.name}); ${type.definedBy} allows ${type.issuers.map((i) => i.department).join(', ')}`, { check: 'issuer_not_allowed' });
-      const existing = await issuedFor(officer.department, request);
-      if (existing) return { license: existing, qr: qrOf(existing), created: false };
+      // No look-up first: the ledger refuses a second issuance for a case (duplicate_case), and
+      // only then is the request compared with what the case issued, so a new case costs one round trip.
       const identifier = formatLicenseIdentifier({ typeCode: type.code, issuerUscc: issuer.uscc, serial: licenseSerial(type.code, issuer.uscc, request.caseReference), version: 1 });
       const record: LicenseIssueRecord = { identifier, ...request };
       try {
         const license = await submitSealed<StoredLicense>(officer.department, 'issue', record, [licenseQrStatement(identifier, request.documentDigest)]);
         return { license, qr: qrOf(license), created: true };
       } catch (error) {
-        // Another request for the same case committed first: the same request is answered with its license.
+        // The case issued a license already (this request repeated, or another committed first):
+        // the same request is answered with that license, other content is a conflict.
         const replay = error instanceof ApiError && error.details?.check === 'duplicate_case' ? await issuedFor(officer.department, request) : undefined;
         if (replay) return { license: replay, qr: qrOf(replay), created: false };
         throw error;
