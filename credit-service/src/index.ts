@@ -1,5 +1,5 @@
 export { migrateOffchainSchema, OFFCHAIN_SCHEMA, INDEXED_TABLES, type IndexedTable } from './schema/offchain-schema';
-export { startTrailIndexer, type TrailIndexer, type TrailIndexerOptions, type TrailIndexerStatus, type IndexProgress } from './trails-index/trail-indexer';
+export { startOffchainIndexer, type OffchainIndexer, type OffchainIndexerOptions, type OffchainIndexerStatus, type IndexProgress } from './trails-index/offchain-indexer';
 export { readCheckpoint, FRESH_CHECKPOINT, type IndexCheckpoint } from './trails-index/checkpoint';
 export { TRAIL_EVENT_NAMES, subjectReference, type LedgerRecord, type LedgerPosition } from './trails-index/ledger-record';
 export { newTrailQueries, type TrailQueries, type TrailSearch, type SubjectLogFilter, type AuthorizationSearch, type ObjectionSearch, type Indexed, type IndexFreshness } from './queries/trail-queries';
