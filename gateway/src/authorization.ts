@@ -67,6 +67,7 @@ export const authorizationTable = {
   getMyCredit: ['citizen'],
   raiseCreditObjection: ['citizen'],
   applyForCreditRepair: ['citizen'],
+  queryCreditGraph: ['credit-officer', 'auditor'],
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof authorizationTable;

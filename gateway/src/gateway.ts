@@ -2,12 +2,13 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyServerOptions } from 'fastify';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { migrateOffchainSchema } from '@citytrust/credit-service';
+import { migrateOffchainSchema, newCreditQueries } from '@citytrust/credit-service';
 import { newAccessTokenIssuer } from './auth/access-token';
 import { newAuthenticator } from './auth/authenticator';
 import { newCitizenChallenges } from './auth/citizen-challenge';
 import { newOidcVerifier } from './auth/oidc';
 import type { GatewayConfig } from './config';
+import { newCreditGraph } from './credit/credit-graph';
 import { newCreditService } from './credit/credit-service';
 import { openDatabase, type Database } from './database/database';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from './database/embedded-postgres';
@@ -159,6 +160,7 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     trailIndex: newTrailIndex(database.pool),
     // The citizen service raises credit objections and repair applications for subjects, as for trails.
     credit: newCreditService({ ledger, seals, platformDepartment }),
+    creditGraph: newCreditGraph({ queries: newCreditQueries(database.pool), subjectKeys }),
     metrics: newGatewayMetrics(),
   };
 }

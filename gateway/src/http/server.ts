@@ -18,6 +18,7 @@ import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { citizenRoutes } from './routes/citizens';
 import { creditRoutes } from './routes/credit';
+import { creditGraphRoutes } from './routes/credit-graph';
 import { healthRoutes } from './routes/health';
 import { licenseRoutes } from './routes/licenses';
 import { meRoutes } from './routes/me';
@@ -169,6 +170,7 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
   await app.register(auditRoutes(services));
   await app.register(creditRoutes(services));
   await app.register(myCreditRoutes(services));
+  await app.register(creditGraphRoutes(services.creditGraph));
   app.get('/api/v1/openapi.json', { schema: { operationId: 'getOpenApi', hide: true } }, async () => app.swagger());
   return app;
 }

@@ -2,6 +2,7 @@ import type { Authenticator } from '../auth/authenticator';
 import type { AccessTokenIssuer } from '../auth/access-token';
 import type { CitizenChallenges } from '../auth/citizen-challenge';
 import type { GatewayConfig } from '../config';
+import type { CreditGraphContext } from '../credit/credit-graph';
 import type { CreditService } from '../credit/credit-service';
 import type { Database } from '../database/database';
 import type { Ledger } from '../ledger/ledger';
@@ -12,6 +13,7 @@ import type { TrailIndex } from '../trails/trail-index';
 import type { TrailService } from '../trails/trail-service';
 import type { UserStore } from '../users/user-store';
 import type { GatewayMetrics } from './metrics';
+import type { YogaServerInstance } from 'graphql-yoga';
 
 /** What the HTTP layer needs from the rest of the gateway. */
 export interface GatewayServices {
@@ -29,5 +31,7 @@ export interface GatewayServices {
   /** The off-chain index: citizens' logs, auditors' traces and the anomaly report. */
   readonly trailIndex: TrailIndex;
   readonly credit: CreditService;
+  /** The credit officers' GraphQL over the off-chain index (`/graphql`). */
+  readonly creditGraph: YogaServerInstance<CreditGraphContext, object>;
   readonly metrics: GatewayMetrics;
 }
