@@ -86,6 +86,9 @@ const probes: Record<OperationId, Probe> = {
   raiseCreditObjection: { method: 'POST', url: '/api/v1/me/credit/objections', body: () => ({ recordId: '0'.repeat(64), reason: 'probe' }), admitted: { status: 409, code: 'conflict' } },
   applyForCreditRepair: { method: 'POST', url: '/api/v1/me/credit/repairs', body: () => ({ recordId: '0'.repeat(64), commitment: 'probe' }), admitted: { status: 409, code: 'conflict' } },
   // The off-chain index is empty here: the distribution of no subjects.
+  issueCreditCode: { method: 'POST', url: '/api/v1/credit/codes', body: () => ({ subject: { kind: 'enterprise', uscc: '914403001922038216' } }), admitted: { status: 503, code: 'ledger_unavailable' } },
+  getMyCreditCode: { method: 'GET', url: '/api/v1/me/credit/code', admitted: { status: 503, code: 'ledger_unavailable' } },
+  verifyCreditCode: { method: 'POST', url: '/api/v1/credit/codes/verify', body: () => ({ qr: 'not a credit code' }), admitted: { status: 400, code: 'invalid_request' } },
   queryCreditGraph: { method: 'POST', url: '/graphql', body: () => ({ query: '{ gradeDistribution { total } }' }), admitted: { status: 200 } },
 };
 

@@ -68,6 +68,9 @@ export const authorizationTable = {
   raiseCreditObjection: ['citizen'],
   applyForCreditRepair: ['citizen'],
   queryCreditGraph: ['credit-officer', 'auditor'],
+  issueCreditCode: ['credit-officer'],
+  getMyCreditCode: ['citizen'],
+  verifyCreditCode: 'public',
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof authorizationTable;

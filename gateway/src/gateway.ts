@@ -8,6 +8,7 @@ import { newAuthenticator } from './auth/authenticator';
 import { newCitizenChallenges } from './auth/citizen-challenge';
 import { newOidcVerifier } from './auth/oidc';
 import type { GatewayConfig } from './config';
+import { newCreditCodeService } from './credit/credit-code-service';
 import { newCreditGraph } from './credit/credit-graph';
 import { newCreditService } from './credit/credit-service';
 import { openDatabase, type Database } from './database/database';
@@ -145,6 +146,8 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     platformDepartment,
     officerPseudonym,
   });
+  // The citizen service raises credit objections and repair applications for subjects, as for trails.
+  const credit = newCreditService({ ledger, seals, platformDepartment });
   return {
     config,
     database,
@@ -158,8 +161,8 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     trails,
     licenses: newLicenseService({ ledger, seals, trails, platformDepartment, officerPseudonym }),
     trailIndex: newTrailIndex(database.pool),
-    // The citizen service raises credit objections and repair applications for subjects, as for trails.
-    credit: newCreditService({ ledger, seals, platformDepartment }),
+    credit,
+    creditCodes: newCreditCodeService({ credit, seals }),
     creditGraph: newCreditGraph({ queries: newCreditQueries(database.pool), subjectKeys }),
     metrics: newGatewayMetrics(),
   };

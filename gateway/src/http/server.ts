@@ -18,6 +18,7 @@ import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { citizenRoutes } from './routes/citizens';
 import { creditRoutes } from './routes/credit';
+import { creditCodeRoutes } from './routes/credit-codes';
 import { creditGraphRoutes } from './routes/credit-graph';
 import { healthRoutes } from './routes/health';
 import { licenseRoutes } from './routes/licenses';
@@ -171,6 +172,7 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
   await app.register(creditRoutes(services));
   await app.register(myCreditRoutes(services));
   await app.register(creditGraphRoutes(services.creditGraph));
+  await app.register(creditCodeRoutes(services.creditCodes, services.subjectKeys));
   app.get('/api/v1/openapi.json', { schema: { operationId: 'getOpenApi', hide: true } }, async () => app.swagger());
   return app;
 }

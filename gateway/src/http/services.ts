@@ -2,6 +2,7 @@ import type { Authenticator } from '../auth/authenticator';
 import type { AccessTokenIssuer } from '../auth/access-token';
 import type { CitizenChallenges } from '../auth/citizen-challenge';
 import type { GatewayConfig } from '../config';
+import type { CreditCodeService } from '../credit/credit-code-service';
 import type { CreditGraphContext } from '../credit/credit-graph';
 import type { CreditService } from '../credit/credit-service';
 import type { Database } from '../database/database';
@@ -32,6 +33,8 @@ export interface GatewayServices {
   readonly trailIndex: TrailIndex;
   readonly credit: CreditService;
   /** The credit officers' GraphQL over the off-chain index (`/graphql`). */
+  /** Credit codes (信用码) sealed by the credit office. */
+  readonly creditCodes: CreditCodeService;
   readonly creditGraph: YogaServerInstance<CreditGraphContext, object>;
   readonly metrics: GatewayMetrics;
 }
