@@ -95,7 +95,8 @@ async function answer<T>(resolve: () => Promise<T>): Promise<T> {
   try {
     return await resolve();
   } catch (error) {
-    if (error instanceof InvalidQueryError) throw badInput(error.field, error.message.slice(error.field.length + 1));
+    // The index names a page's size `limit`; here it is `first`.
+    if (error instanceof InvalidQueryError) throw badInput(error.field === 'limit' ? 'first' : error.field, error.message.slice(error.field.length + 1));
     if (error instanceof ApiError && error.statusCode === 400) throw new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', field: error.details?.field } });
     throw error;
   }

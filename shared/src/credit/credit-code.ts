@@ -68,7 +68,12 @@ export function decodeCreditCode(text: string): CreditCode {
   if (!(creditGrades as readonly string[]).includes(grade)) throw new CreditCodeFormatError(`the grade is one of ${creditGrades.join(', ')}, got ${JSON.stringify(grade)}`);
   if (!/^-?[0-9]{1,7}$/.test(score) || !/^[1-9][0-9]{0,6}$/.test(modelVersion)) throw new CreditCodeFormatError('the score and model version are whole numbers');
   const times = [evaluatedAt, validUntil].map((field) => {
-    const value = decodeURIComponent(field);
+    let value: string;
+    try {
+      value = decodeURIComponent(field);
+    } catch {
+      throw new CreditCodeFormatError('a time in the code is not percent-encoded UTF-8');
+    }
     if (Number.isNaN(Date.parse(value))) throw new CreditCodeFormatError(`${JSON.stringify(value)} is not a date-time`);
     return value;
   }) as [string, string];
