@@ -1,5 +1,5 @@
 export { migrateOffchainSchema, OFFCHAIN_SCHEMA, INDEXED_TABLES, type IndexedTable } from './schema/offchain-schema';
-export { startTrailIndexer, type TrailIndexer, type TrailIndexerOptions, type TrailIndexerStatus, type IndexProgress } from './trails-index/trail-indexer';
+export { startOffchainIndexer, type OffchainIndexer, type OffchainIndexerOptions, type OffchainIndexerStatus, type IndexProgress } from './trails-index/offchain-indexer';
 export { readCheckpoint, FRESH_CHECKPOINT, type IndexCheckpoint } from './trails-index/checkpoint';
 export { TRAIL_EVENT_NAMES, subjectReference, type LedgerRecord, type LedgerPosition } from './trails-index/ledger-record';
 export { newTrailQueries, type TrailQueries, type TrailSearch, type SubjectLogFilter, type AuthorizationSearch, type ObjectionSearch, type Indexed, type IndexFreshness } from './queries/trail-queries';
@@ -8,3 +8,6 @@ export { reconcileTrailIndex, reconcileTrailIndexAt, type ReconcileOptions, type
 export { loadCreditServiceConfig, type CreditServiceConfig } from './config';
 export { startOffchainIndex, type OffchainIndex } from './offchain-index';
 export { anomalyReport, ANOMALY_RULES, DEFAULT_ANOMALY_PARAMETERS, WINDOW_CHECKS, SCOPE_CHECKS, type AnomalyRule, type AnomalyParameters, type AnomalyFinding, type AnomalyReport, type FindingTrail } from './anomalies/anomaly-report';
+export { newCreditQueries, MAX_PROFILE_RECORDS, MAX_PROFILE_HISTORY, type CreditQueries, type CreditStanding, type CreditSubjectProfile, type CreditRecordEntry, type CreditSubjectSearch, type GradeDistribution, type GradeChange, type GradeChanges, type GradeChangeExplanation, type ListMembership } from './queries/credit-queries';
+export { subjectAttributes, type SubjectAttributes } from './credit-index/subject-attributes';
+export type { CreditLedgerRecord } from './credit-index/credit-event';

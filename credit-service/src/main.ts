@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { loadNetworkCrypto, loadNetworkDescription, openLedgerClient } from '@citytrust/network-config';
 import { loadCreditServiceConfig } from './config';
-import { startTrailIndexer } from './trails-index/trail-indexer';
+import { startOffchainIndexer } from './trails-index/offchain-indexer';
 
 const log = (fields: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...fields })}\n`);
 
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const pool = new Pool({ connectionString: config.databaseUrl, max: 4 });
   pool.on('error', () => undefined); // a lost idle connection: the indexer's next batch fails and retries
   const department = config.department ?? description.departments[0]!.mspId;
-  const indexer = await startTrailIndexer({
+  const indexer = await startOffchainIndexer({
     network: client.network(department),
     chaincode: description.chaincode.name,
     pool,

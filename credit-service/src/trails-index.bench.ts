@@ -25,7 +25,7 @@ import { newTrailQueries, type SubjectLogFilter } from './queries/trail-queries'
 import { reconcileTrailIndex } from './reconcile/reconcile-index';
 import { startTestPostgres } from './test-support/test-postgres';
 import { dataItem, legalBasis, MARKET, person, registerSealKeys, shareTrail, type SealedTrails } from './test-support/trail-records';
-import { startTrailIndexer } from './trails-index/trail-indexer';
+import { startOffchainIndexer } from './trails-index/offchain-indexer';
 
 const SUBJECT_ENTRIES = 10_000;
 const PAGE = 50;
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     const records = catalog.records + total;
     const replayStarted = performance.now();
     let replayEnded = 0;
-    const indexer = await startTrailIndexer({
+    const indexer = await startOffchainIndexer({
       network: client.network(MARKET),
       chaincode: network.description.chaincode.name,
       pool: postgres.pool,

@@ -75,6 +75,10 @@ export const authorizationTable = {
   getBlock: ['department-officer', 'credit-officer', 'auditor', 'admin'],
   listTransactions: ['department-officer', 'credit-officer', 'auditor', 'admin'],
   getTransaction: ['department-officer', 'credit-officer', 'auditor', 'admin'],
+  queryCreditGraph: ['credit-officer', 'auditor'],
+  issueCreditCode: ['credit-officer'],
+  getMyCreditCode: ['citizen'],
+  verifyCreditCode: 'public',
 } as const satisfies Record<string, Access>;
 
 export type OperationId = keyof typeof authorizationTable;

@@ -2,12 +2,14 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyServerOptions } from 'fastify';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { migrateOffchainSchema } from '@citytrust/credit-service';
+import { migrateOffchainSchema, newCreditQueries } from '@citytrust/credit-service';
 import { newAccessTokenIssuer } from './auth/access-token';
 import { newAuthenticator } from './auth/authenticator';
 import { newCitizenChallenges } from './auth/citizen-challenge';
 import { newOidcVerifier } from './auth/oidc';
 import type { GatewayConfig } from './config';
+import { newCreditCodeService } from './credit/credit-code-service';
+import { newCreditGraph } from './credit/credit-graph';
 import { newCreditService } from './credit/credit-service';
 import { openDatabase, type Database } from './database/database';
 import { startEmbeddedPostgres, type EmbeddedPostgresServer } from './database/embedded-postgres';
@@ -145,6 +147,8 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     platformDepartment,
     officerPseudonym,
   });
+  // The citizen service raises credit objections and repair applications for subjects, as for trails.
+  const credit = newCreditService({ ledger, seals, platformDepartment });
   return {
     config,
     database,
@@ -158,8 +162,9 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     trails,
     licenses: newLicenseService({ ledger, seals, trails, platformDepartment, officerPseudonym }),
     trailIndex: newTrailIndex(database.pool),
-    // The citizen service raises credit objections and repair applications for subjects, as for trails.
-    credit: newCreditService({ ledger, seals, platformDepartment }),
+    credit,
+    creditCodes: newCreditCodeService({ credit, seals }),
+    creditGraph: newCreditGraph({ queries: newCreditQueries(database.pool), subjectKeys }),
     explorer: newExplorerService(ledger),
     metrics: newGatewayMetrics(),
   };

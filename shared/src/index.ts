@@ -19,3 +19,4 @@ export * from './credit/credit-records';
 export * from './credit/evaluation-model';
 export * from './credit/credit-evaluation';
 export * from './credit/credit-events';
+export * from './credit/credit-code';

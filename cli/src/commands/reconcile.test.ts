@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { openLedgerClient, type LedgerClient } from '@citytrust/network-config';
 import { writeTestNetworkDescription } from '@citytrust/network-config/dist/testing/test-network-description';
 import { downEmbeddedNetwork, upEmbeddedNetwork } from '@citytrust/test-network';
-import { startTrailIndexer } from '@citytrust/credit-service';
+import { startOffchainIndexer } from '@citytrust/credit-service';
 import { startTestPostgres, type TestPostgres } from '@citytrust/credit-service/dist/test-support/test-postgres';
 import { CREDIT, dataItem, legalBasis, MARKET, person, registerSealKeys, shareTrail } from '@citytrust/credit-service/dist/test-support/trail-records';
 import { reconcileCommand } from './reconcile';
@@ -37,7 +37,7 @@ before(async () => {
   const recorded = await sealed.submit<{ trailId: string }>(CREDIT, 'recordAccess', shareTrail(basis.record.authorizationId, person(1)));
   trail = recorded.record;
   const { transactionId } = recorded;
-  const indexer = await startTrailIndexer({ network: client.network(MARKET), chaincode: description.chaincode.name, pool: postgres.pool });
+  const indexer = await startOffchainIndexer({ network: client.network(MARKET), chaincode: description.chaincode.name, pool: postgres.pool });
   const deadline = Date.now() + 20_000;
   while (indexer.status().checkpoint?.transactionId !== transactionId && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   await indexer.stop();

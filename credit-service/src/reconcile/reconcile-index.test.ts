@@ -8,7 +8,7 @@ import { writeTestNetworkDescription } from '@citytrust/network-config/dist/test
 import { downEmbeddedNetwork, upEmbeddedNetwork } from '@citytrust/test-network';
 import { startTestPostgres, type TestPostgres } from '../test-support/test-postgres';
 import { CREDIT, dataItem, legalBasis, MARKET, person, registerSealKeys, shareTrail } from '../test-support/trail-records';
-import { startTrailIndexer } from '../trails-index/trail-indexer';
+import { startOffchainIndexer } from '../trails-index/offchain-indexer';
 import { reconcileTrailIndex } from './reconcile-index';
 
 let home: string;
@@ -34,7 +34,7 @@ before(async () => {
   for (const n of [1, 2, 3]) recorded.push(await sealed.submit<{ trailId: string }>(CREDIT, 'recordAccess', shareTrail(basis.record.authorizationId, person(n))));
   trails = recorded.map((trail) => trail.record);
   const last = recorded.at(-1)!;
-  const indexer = await startTrailIndexer({ network: client.network(MARKET), chaincode: description.chaincode.name, pool: postgres.pool });
+  const indexer = await startOffchainIndexer({ network: client.network(MARKET), chaincode: description.chaincode.name, pool: postgres.pool });
   const deadline = Date.now() + 20_000;
   while (indexer.status().checkpoint?.transactionId !== last.transactionId && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   await indexer.stop();

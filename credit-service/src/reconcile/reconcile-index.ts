@@ -4,7 +4,7 @@ import { Pool, type PoolClient } from 'pg';
 import { INDEXED_TABLES, migrateOffchainSchema, OFFCHAIN_SCHEMA, type IndexedTable } from '../schema/offchain-schema';
 import { readCheckpoint, type IndexCheckpoint } from '../trails-index/checkpoint';
 import { writeLedgerRecords } from '../trails-index/index-writer';
-import { readTrailEvent, type LedgerRecord } from '../trails-index/ledger-record';
+import { readLedgerEvent, type LedgerRecord } from '../trails-index/ledger-record';
 
 export interface ReconcileOptions {
   readonly network: Network;
@@ -30,7 +30,7 @@ export interface ReconcileReport {
   /** The index's checkpoint: the ledger was read up to it, and the index compared as of it. */
   readonly checkpoint: IndexCheckpoint;
   readonly ledgerHeight: number;
-  /** Trail records read from the ledger, and rows in the index, at the checkpoint. */
+  /** Records (trail and credit) read from the ledger, and rows in the index, at the checkpoint. */
   readonly ledgerRecords: number;
   readonly indexRows: number;
   readonly mismatches: readonly Mismatch[];
@@ -41,7 +41,7 @@ export interface ReconcileReport {
 const BATCH = 2_000;
 
 /**
- * Tamper detection for the off-chain index: re-reads the trail contract's records from the
+ * Tamper detection for the off-chain index: re-reads the trail and credit contracts' records from the
  * ledger (its chaincode events from block 0 up to the index's checkpoint, the same records the
  * indexer read) into temporary copies of the index's tables, written by the indexer's own writer,
  * and compares them row by row, every column, with the index. All of it in one REPEATABLE READ
@@ -106,8 +106,8 @@ async function replayUpTo(options: ReconcileOptions, client: PoolClient, checkpo
         await flush();
         return { records, problem: `the index's checkpoint names transaction ${checkpoint.transactionId} in block ${checkpoint.blockNumber}, which has no such event on the ledger` };
       }
-      const read = readTrailEvent(event);
-      if (read.outcome === 'record') batch.push(read.record);
+      const read = readLedgerEvent(event);
+      if (read.outcome === 'records') batch.push(...read.records);
       if (batch.length >= BATCH) await flush();
       if (event.blockNumber === checkpoint.blockNumber && event.transactionId === checkpoint.transactionId) {
         await flush();
@@ -121,7 +121,7 @@ async function replayUpTo(options: ReconcileOptions, client: PoolClient, checkpo
 
 async function differences(client: PoolClient, table: IndexedTable, key: string): Promise<Mismatch[]> {
   const { rows } = await client.query<{ key: string; ledger: Record<string, unknown> | null; offchain: Record<string, unknown> | null }>(
-    `SELECT coalesce(l.${key}, o.${key}) AS key, to_jsonb(l) AS ledger, to_jsonb(o) AS offchain
+    `SELECT coalesce(l.${key}, o.${key})::text AS key, to_jsonb(l) AS ledger, to_jsonb(o) AS offchain
      FROM pg_temp.${table} l FULL JOIN ${OFFCHAIN_SCHEMA}.${table} o ON l.${key} = o.${key}
      WHERE to_jsonb(l) IS DISTINCT FROM to_jsonb(o)
      ORDER BY 1`,

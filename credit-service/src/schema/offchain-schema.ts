@@ -6,13 +6,20 @@ export const OFFCHAIN_SCHEMA = 'offchain';
 
 /**
  * The indexed tables and their keys: what the indexer writes and what `reconcile` compares.
- * A record with versions (an authorization revoked, an objection answered) is one row, its latest.
+ * A record with versions (an authorization revoked, an objection answered, a credit record
+ * repaired, a subject's standing after each evaluation) is one row, its latest.
  */
 export const INDEXED_TABLES = [
   { table: 'data_items', key: 'code' },
   { table: 'authorizations', key: 'authorization_id' },
   { table: 'share_trails', key: 'trail_id' },
   { table: 'objections', key: 'trail_id' },
+  { table: 'credit_records', key: 'record_id' },
+  { table: 'credit_objections', key: 'record_id' },
+  { table: 'credit_repairs', key: 'record_id' },
+  { table: 'credit_models', key: 'version' },
+  { table: 'credit_evaluations', key: 'evaluation_id' },
+  { table: 'credit_subjects', key: 'subject' },
 ] as const;
 
 export type IndexedTable = (typeof INDEXED_TABLES)[number]['table'];

@@ -1,23 +1,8 @@
-import type { IndexedTable } from '../schema/offchain-schema';
+import { creditTableRows } from '../credit-index/credit-rows';
+import { position, positionColumns, type TableRows } from './row-shape';
 import { subjectReference, type LedgerRecord } from './ledger-record';
 
-/** A table's columns with their SQL types, in the order of the migration. */
-export type ColumnTypes = Readonly<Record<string, string>>;
-
-/** One table's row as the writer sends it to Postgres (JSON values, cast by the column types). */
-export type Row = Record<string, string | number | readonly string[] | null>;
-
-interface TableRows {
-  readonly table: IndexedTable;
-  readonly key: string;
-  readonly columns: ColumnTypes;
-  /** Whether a later event replaces the row (a record with versions) or the first one stays. */
-  readonly versioned: boolean;
-  row(record: LedgerRecord): Row;
-}
-
-const position = (record: LedgerRecord) => ({ record: record.payload, block_number: record.blockNumber.toString(), transaction_id: record.transactionId });
-const positionColumns = { record: 'text', block_number: 'bigint', transaction_id: 'text' };
+export type { Row, ColumnTypes, TableRows } from './row-shape';
 
 /** How each kind of ledger record becomes a row: the columns the queries filter on, then the record. */
 export const tableRows: Readonly<Record<LedgerRecord['kind'], TableRows>> = {
@@ -84,4 +69,5 @@ export const tableRows: Readonly<Record<LedgerRecord['kind'], TableRows>> = {
       };
     },
   },
+  ...creditTableRows,
 };

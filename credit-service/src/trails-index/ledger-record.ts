@@ -1,5 +1,6 @@
 import type { ChaincodeEvent } from '@hyperledger/fabric-gateway';
 import type { DataSubject, StoredAuthorization, StoredDataItem, StoredObjection, StoredShareTrail } from '@citytrust/shared';
+import { readCreditEvent, type CreditLedgerRecord } from '../credit-index/credit-event';
 
 /**
  * The chaincode events of the `trail` contract, one per transaction, each carrying the stored
@@ -13,8 +14,11 @@ export interface LedgerPosition {
   readonly transactionId: string;
 }
 
+/** A record the off-chain index keeps: the trail contract's or the credit contract's. */
+export type LedgerRecord = TrailLedgerRecord | CreditLedgerRecord;
+
 /** A record of the trail contract as one chaincode event carried it. */
-export type LedgerRecord = LedgerPosition & {
+export type TrailLedgerRecord = LedgerPosition & {
   /** The event's payload exactly as the ledger holds it (canonical JSON). */
   readonly payload: string;
 } & (
@@ -26,18 +30,18 @@ export type LedgerRecord = LedgerPosition & {
 
 /** What an event is to the index: a record, not the trail contract's (ignored), or a malformed one. */
 export type ReadEvent =
-  | { readonly outcome: 'record'; readonly record: LedgerRecord }
+  | { readonly outcome: 'record'; readonly record: TrailLedgerRecord }
   | { readonly outcome: 'ignored' }
   | { readonly outcome: 'malformed'; readonly reason: string };
 
 type FieldType = 'string' | 'strings' | 'object' | 'number';
-const required: Record<LedgerRecord['kind'], Record<string, FieldType>> = {
+const required: Record<TrailLedgerRecord['kind'], Record<string, FieldType>> = {
   item: { code: 'string', name: 'string', owner: 'string', shareType: 'string', sensitivity: 'number', registeredAt: 'string', seal: 'object' },
   authorization: { authorizationId: 'string', kind: 'string', grantee: 'string', items: 'strings', purpose: 'string', validFrom: 'string', validUntil: 'string', status: 'string', recordedBy: 'string', recordedAt: 'string', seal: 'object' },
   access: { trailId: 'string', department: 'string', officer: 'string', subject: 'object', items: 'strings', purpose: 'string', authorizationId: 'string', caseReference: 'string', resultDigest: 'string', requestedAt: 'string', outcome: 'string', recordedAt: 'string', seal: 'object' },
   objection: { trailId: 'string', subject: 'object', department: 'string', reason: 'string', raisedAt: 'string', status: 'string', seal: 'object' },
 };
-const kindOfEvent = new Map<string, LedgerRecord['kind']>(Object.entries(TRAIL_EVENT_NAMES).map(([kind, name]) => [name, kind as LedgerRecord['kind']]));
+const kindOfEvent = new Map<string, TrailLedgerRecord['kind']>(Object.entries(TRAIL_EVENT_NAMES).map(([kind, name]) => [name, kind as TrailLedgerRecord['kind']]));
 
 /**
  * Reads one chaincode event. The chaincode checked every record before writing it, so this only
@@ -56,7 +60,24 @@ export function readTrailEvent(event: Pick<ChaincodeEvent, 'blockNumber' | 'tran
   }
   const problem = shapeProblem(record, required[kind]) ?? subjectProblem(kind, record as Record<string, unknown>);
   if (problem) return { outcome: 'malformed', reason: `the ${event.eventName} payload ${problem}` };
-  return { outcome: 'record', record: { kind, record, payload, blockNumber: event.blockNumber, transactionId: event.transactionId } as LedgerRecord };
+  return { outcome: 'record', record: { kind, record, payload, blockNumber: event.blockNumber, transactionId: event.transactionId } as TrailLedgerRecord };
+}
+
+/** What one event gives the index: its records (none for another contract's event), or why it is malformed. */
+export type ReadLedgerEvent =
+  | { readonly outcome: 'records'; readonly records: readonly LedgerRecord[] }
+  | { readonly outcome: 'malformed'; readonly reason: string };
+
+/**
+ * The one dispatch of the off-chain index: a `trail.*` event gives its record, a `credit.*`
+ * event the records it carries (see `readCreditEvent`), any other event nothing. The indexer and
+ * `reconcile` both read the ledger through it, so they cannot disagree on what an event means.
+ */
+export function readLedgerEvent(event: Pick<ChaincodeEvent, 'blockNumber' | 'transactionId' | 'eventName' | 'payload'>): ReadLedgerEvent {
+  const read = event.eventName.startsWith('credit.') ? readCreditEvent(event) : readTrailEvent(event);
+  if (read.outcome === 'ignored') return { outcome: 'records', records: [] };
+  if (read.outcome === 'record') return { outcome: 'records', records: [read.record] };
+  return read;
 }
 
 function shapeProblem(record: unknown, fields: Record<string, FieldType>): string | undefined {
@@ -72,7 +93,7 @@ function shapeProblem(record: unknown, fields: Record<string, FieldType>): strin
   return undefined;
 }
 
-function subjectProblem(kind: LedgerRecord['kind'], record: Record<string, unknown>): string | undefined {
+function subjectProblem(kind: TrailLedgerRecord['kind'], record: Record<string, unknown>): string | undefined {
   if (kind === 'item' || (kind === 'authorization' && record.subject === undefined)) return undefined;
   const subject = record.subject as { kind?: unknown; uscc?: unknown; subjectKey?: unknown } | undefined;
   const valid = (subject?.kind === 'enterprise' && typeof subject.uscc === 'string') || (subject?.kind === 'person' && typeof subject.subjectKey === 'string');

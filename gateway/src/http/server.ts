@@ -20,6 +20,8 @@ import { explorerAssets } from './routes/explorer-assets';
 import { explorerRoutes } from './routes/explorer';
 import { citizenRoutes } from './routes/citizens';
 import { creditRoutes } from './routes/credit';
+import { creditCodeRoutes } from './routes/credit-codes';
+import { creditGraphRoutes } from './routes/credit-graph';
 import { healthRoutes } from './routes/health';
 import { licenseRoutes } from './routes/licenses';
 import { meRoutes } from './routes/me';
@@ -185,6 +187,8 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
   await app.register(myCreditRoutes(services));
   await app.register(explorerRoutes(services));
   await app.register(explorerAssets(services.config.explorerDir));
+  await app.register(creditGraphRoutes(services.creditGraph));
+  await app.register(creditCodeRoutes(services.creditCodes, services.subjectKeys));
   app.get('/api/v1/openapi.json', { schema: { operationId: 'getOpenApi', hide: true } }, async () => app.swagger());
   return app;
 }

@@ -2,6 +2,8 @@ import type { Authenticator } from '../auth/authenticator';
 import type { AccessTokenIssuer } from '../auth/access-token';
 import type { CitizenChallenges } from '../auth/citizen-challenge';
 import type { GatewayConfig } from '../config';
+import type { CreditCodeService } from '../credit/credit-code-service';
+import type { CreditGraphContext } from '../credit/credit-graph';
 import type { CreditService } from '../credit/credit-service';
 import type { Database } from '../database/database';
 import type { ExplorerService } from '../explorer/explorer-service';
@@ -13,6 +15,7 @@ import type { TrailIndex } from '../trails/trail-index';
 import type { TrailService } from '../trails/trail-service';
 import type { UserStore } from '../users/user-store';
 import type { GatewayMetrics } from './metrics';
+import type { YogaServerInstance } from 'graphql-yoga';
 
 /** What the HTTP layer needs from the rest of the gateway. */
 export interface GatewayServices {
@@ -31,5 +34,9 @@ export interface GatewayServices {
   readonly trailIndex: TrailIndex;
   readonly credit: CreditService;
   readonly explorer: ExplorerService;
+  /** The credit officers' GraphQL over the off-chain index (`/graphql`). */
+  /** Credit codes (信用码) sealed by the credit office. */
+  readonly creditCodes: CreditCodeService;
+  readonly creditGraph: YogaServerInstance<CreditGraphContext, object>;
   readonly metrics: GatewayMetrics;
 }

@@ -43,6 +43,11 @@ export interface SealService {
    * seal sent as one more argument after the record's.
    */
   submitSealedRecord(department: string, target: { contract: string; transaction: string }, record: object, extraArguments?: string[], alsoSealed?: readonly object[]): Promise<{ seal: Seal; submitted: SubmittedTransaction }>;
+  /**
+   * Seals a statement that goes on no ledger (a credit code): SM3 of its canonical JSON, signed
+   * with the department's active key. A verifier checks it against the keys the ledger publishes.
+   */
+  sealStatement(department: string, statement: object): Promise<Seal>;
   /** Checks a seal on the ledger; a seal that fails a check is a {@link SealRefusedApiError}. */
   verify(seal: Seal, expectedDepartment?: string): Promise<Extract<DocumentSealVerification, { valid: true }>>;
   generateKey(department: string, createdBy: string): Promise<CustodyKey>;
@@ -145,6 +150,13 @@ export function newSealService({ ledger, custody, queryDepartment }: SealService
       const recordJson = canonicalJson(record);
       const send = (seal: Seal, alsoSeals: Seal[]) => submit(department, 'client', target.transaction, [recordJson, ...extraArguments, JSON.stringify(seal), ...alsoSeals.map((s) => JSON.stringify(s))], target.contract);
       return sealAndSubmit(department, sm3(recordJson), send, alsoSealed.map((statement) => sm3(canonicalJson(statement))));
+    },
+
+    async sealStatement(department, statement) {
+      const signer = await signerFor(department, false);
+      if (!signer) throw new ConflictError(`${department} has no active seal key, so the gateway cannot seal for it; a department admin runs \`citytrust seal keygen\` and \`citytrust seal register\``, { department });
+      const digest = sm3(canonicalJson(statement));
+      return { keyId: signer.keyId, digest: digest.toString('hex'), signature: (await signer.sign(digest)).toString('base64') };
     },
 
     async verify(seal, expectedDepartment) {

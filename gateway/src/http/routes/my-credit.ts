@@ -45,7 +45,7 @@ export function myCreditRoutes({ credit }: GatewayServices): FastifyPluginAsyncT
   };
 }
 
-function subjectKeyOf(principal: Principal): string {
+export function subjectKeyOf(principal: Principal): string {
   if (!principal.subjectKey) throw new ForbiddenError('only a citizen signed in with their own key has credit records of their own');
   return principal.subjectKey;
 }

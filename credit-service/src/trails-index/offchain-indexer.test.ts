@@ -11,7 +11,7 @@ import { downEmbeddedNetwork, upEmbeddedNetwork } from '@citytrust/test-network'
 import { startTestPostgres, type TestPostgres } from '../test-support/test-postgres';
 import { CREDIT, ENTERPRISE, legalBasis, MARKET, person, registerSealKeys, sealedTrailJourney, shareTrail, storedShareTrail, type SealedTrails } from '../test-support/trail-records';
 import { subjectReference, type LedgerPosition } from './ledger-record';
-import { startTrailIndexer, type IndexProgress, type TrailIndexer, type TrailIndexerOptions } from './trail-indexer';
+import { startOffchainIndexer, type IndexProgress, type OffchainIndexer, type OffchainIndexerOptions } from './offchain-indexer';
 
 /**
  * The indexer's contract, on the embedded ledger and a real Postgres: every trail record from
@@ -52,10 +52,10 @@ after(async () => {
 });
 
 /** Starts an indexer that records its progress; `until` waits for a committed batch to satisfy a condition. */
-async function indexer(maxBatch?: number, network: TrailIndexerOptions['network'] = client.network(MARKET)): Promise<TrailIndexer & { progress: IndexProgress[]; until(done: (p: IndexProgress) => boolean, what: string): Promise<void> }> {
+async function indexer(maxBatch?: number, network: OffchainIndexerOptions['network'] = client.network(MARKET)): Promise<OffchainIndexer & { progress: IndexProgress[]; until(done: (p: IndexProgress) => boolean, what: string): Promise<void> }> {
   const progress: IndexProgress[] = [];
   const waiters: Array<() => void> = [];
-  const started = await startTrailIndexer({
+  const started = await startOffchainIndexer({
     network,
     chaincode: description.chaincode.name,
     pool: postgres.pool,
@@ -229,7 +229,7 @@ function fakeChaincodeEvents(channel: string, events: ReadonlyArray<{ eventName:
   const delivered: ChaincodeEvent[] = events.map((event, i) => ({
     chaincodeName: description.chaincode.name, blockNumber: BigInt(i + 1), transactionId: String(i + 1).padStart(64, '0'), eventName: event.eventName, payload: Buffer.from(event.payload),
   }));
-  const network: TrailIndexerOptions['network'] = {
+  const network: OffchainIndexerOptions['network'] = {
     getName: () => channel,
     getChaincodeEvents: async (): Promise<CloseableAsyncIterable<ChaincodeEvent>> => {
       let close: () => void = () => undefined;

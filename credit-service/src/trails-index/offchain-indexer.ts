@@ -3,12 +3,12 @@ import type { Pool } from 'pg';
 import { migrateOffchainSchema } from '../schema/offchain-schema';
 import { advanceCheckpoint, readCheckpoint, type IndexCheckpoint } from './checkpoint';
 import { writeLedgerRecords } from './index-writer';
-import { readTrailEvent, type LedgerRecord } from './ledger-record';
+import { readLedgerEvent, type LedgerRecord } from './ledger-record';
 
-export interface TrailIndexerOptions {
+export interface OffchainIndexerOptions {
   /** The channel as one department sees it (`LedgerClient.network(mspId)`): any department reads every event. */
   readonly network: Pick<Network, 'getName' | 'getChaincodeEvents'>;
-  /** The chaincode whose `trail.*` events are indexed. */
+  /** The chaincode whose `trail.*` and `credit.*` events are indexed. */
   readonly chaincode: string;
   readonly pool: Pool;
   /** Called after each batch committed, with the new checkpoint: for logs, metrics and tests. */
@@ -26,18 +26,18 @@ export interface IndexProgress {
   readonly checkpoint: IndexCheckpoint;
   /** Events in the batch, of any chaincode contract. */
   readonly events: number;
-  /** Trail records among them, written. */
+  /** Records they carried (trail and credit), written; one credit event carries several. */
   readonly records: number;
-  /** `trail.*` events whose payload was not the promised record, skipped (see `readTrailEvent`). */
+  /** `trail.*` and `credit.*` events whose payload was not the promised record, skipped (see `readLedgerEvent`). */
   readonly skipped: readonly { readonly transactionId: string; readonly reason: string }[];
 }
 
-export interface TrailIndexerStatus {
+export interface OffchainIndexerStatus {
   /** `streaming`: reading events (caught up or catching up); `retrying`: waiting to reconnect after `lastError`. */
   readonly state: 'starting' | 'streaming' | 'retrying' | 'stopped';
   /** The last committed checkpoint. */
   readonly checkpoint?: IndexCheckpoint;
-  /** Since start: events read and committed, trail records written, malformed events skipped, reconnects. */
+  /** Since start: events read and committed, records written, malformed events skipped, reconnects. */
   readonly events: number;
   readonly records: number;
   readonly skipped: number;
@@ -45,18 +45,19 @@ export interface TrailIndexerStatus {
   readonly lastError?: string;
 }
 
-export interface TrailIndexer {
+export interface OffchainIndexer {
   /** Stops reading; a batch being written commits first. The checkpoint is where the next start resumes. */
   stop(): Promise<void>;
-  status(): TrailIndexerStatus;
+  status(): OffchainIndexerStatus;
 }
 
 /** Events read ahead of Postgres before the reader waits: bounds memory while Postgres is slow. */
 const HIGH_WATER = 20_000;
 
 /**
- * Starts the off-chain index's feed: the chaincode's events in block order, from the checkpoint
- * (a fresh database: block 0), written into the `offchain` tables. Its contract:
+ * Starts the off-chain index's feed, the one follower of the ledger: the chaincode's events in
+ * block order, from one checkpoint (a fresh database: block 0), each dispatched by its contract
+ * (`readLedgerEvent`: trail and credit records) and written into the `offchain` tables. Its contract:
  *
  * - **Atomic:** each batch of records and the checkpoint after it commit in one Postgres
  *   transaction, so a crash at any point neither loses nor duplicates an event.
@@ -71,11 +72,11 @@ const HIGH_WATER = 20_000;
  * batch, so a replay writes large batches and a live ledger small ones with low delay.
  *
  * @example
- * const indexer = await startTrailIndexer({ network: client.network('MarketRegulationMSP'), chaincode: 'citytrust', pool });
+ * const indexer = await startOffchainIndexer({ network: client.network('MarketRegulationMSP'), chaincode: 'citytrust', pool });
  * // ... indexer.status().checkpoint
  * await indexer.stop();
  */
-export async function startTrailIndexer(options: TrailIndexerOptions): Promise<TrailIndexer> {
+export async function startOffchainIndexer(options: OffchainIndexerOptions): Promise<OffchainIndexer> {
   const { network, chaincode, pool } = options;
   const initialDelay = options.retry?.initialDelayMs ?? 200;
   const maxDelay = options.retry?.maxDelayMs ?? 5_000;
@@ -83,7 +84,7 @@ export async function startTrailIndexer(options: TrailIndexerOptions): Promise<T
   const stream = `${network.getName()}/${chaincode}`;
   await migrateOffchainSchema(pool);
 
-  let status: Omit<TrailIndexerStatus, 'checkpoint'> & { checkpoint?: IndexCheckpoint } = { state: 'starting', events: 0, records: 0, skipped: 0, retries: 0 };
+  let status: Omit<OffchainIndexerStatus, 'checkpoint'> & { checkpoint?: IndexCheckpoint } = { state: 'starting', events: 0, records: 0, skipped: 0, retries: 0 };
   let stopped = false;
   let session: { close(): void } | undefined;
   const stopping = new AbortController();
@@ -92,9 +93,9 @@ export async function startTrailIndexer(options: TrailIndexerOptions): Promise<T
     const records: LedgerRecord[] = [];
     const skipped: { transactionId: string; reason: string }[] = [];
     for (const event of batch) {
-      const read = readTrailEvent(event);
-      if (read.outcome === 'record') records.push(read.record);
-      else if (read.outcome === 'malformed') skipped.push({ transactionId: event.transactionId, reason: read.reason });
+      const read = readLedgerEvent(event);
+      if (read.outcome === 'records') records.push(...read.records);
+      else skipped.push({ transactionId: event.transactionId, reason: read.reason });
     }
     const client = await pool.connect();
     let checkpoint: IndexCheckpoint;
