@@ -101,11 +101,11 @@ const trailJson = (t: string) => `json_build_object('trailId', ${t}.trail_id, 't
  * so the report's cost is bounded by the period, not by how much is wrong in it.
  */
 export async function anomalyReport(pool: Pool, parameters: AnomalyParameters): Promise<AnomalyReport> {
-  timeWindow(parameters.from, parameters.until);
+  const { from, until } = timeWindow(parameters.from, parameters.until);
   const rules = parameters.rules ?? ANOMALY_RULES;
   const perRule = await Promise.all(rules.map(async (rule) => {
     const { sql, params } = RULES[rule](parameters);
-    const { rows } = await pool.query<FindingRow>(sql, [parameters.from, parameters.until, parameters.limit + 1, ...params]);
+    const { rows } = await pool.query<FindingRow>(sql, [from, until, parameters.limit + 1, ...params]);
     return rows.map((row) => finding(rule, row));
   }));
   const findings = perRule.flat().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.rule.localeCompare(b.rule)));

@@ -165,16 +165,16 @@ export function newCreditQueries(pool: Pool): CreditQueries {
     },
 
     async gradeChanges(period, page) {
-      timeWindow(period.from, period.until);
+      const { from, until } = timeWindow(period.from, period.until);
       const limit = pageSize(page);
       const changed = `evaluated_at >= $1 AND evaluated_at < $2 AND grade IS DISTINCT FROM previous_grade`;
       const after = page.after === undefined ? undefined : await changeCursor(pool, page.after);
       const [totals, listed] = await Promise.all([
         pool.query<{ from: CreditGrade | null; to: CreditGrade; count: number }>(
-          `SELECT previous_grade AS from, grade AS to, count(*)::int AS count FROM ${S}.credit_evaluations WHERE ${changed} GROUP BY 1, 2 ORDER BY 1 NULLS FIRST, 2`, [period.from, period.until]),
+          `SELECT previous_grade AS from, grade AS to, count(*)::int AS count FROM ${S}.credit_evaluations WHERE ${changed} GROUP BY 1, 2 ORDER BY 1 NULLS FIRST, 2`, [from, until]),
         pool.query<{ subject: string; record: string }>(
           `SELECT subject, record FROM ${S}.credit_evaluations WHERE ${changed} ${after ? `AND (evaluated_at, evaluation_id) > (SELECT evaluated_at, evaluation_id FROM ${S}.credit_evaluations WHERE evaluation_id = $3)` : ''}
-           ORDER BY evaluated_at, evaluation_id LIMIT ${limit + 1}`, after ? [period.from, period.until, after] : [period.from, period.until]),
+           ORDER BY evaluated_at, evaluation_id LIMIT ${limit + 1}`, after ? [from, until, after] : [from, until]),
       ]);
       const entries = listed.rows.slice(0, limit).map((row): GradeChange => {
         const evaluation = JSON.parse(row.record) as CreditEvaluation;
@@ -183,8 +183,8 @@ export function newCreditQueries(pool: Pool): CreditQueries {
       return { transitions: totals.rows, changes: { entries, next: listed.rows.length > limit ? cursorOf(entries.at(-1)!.evaluation.evaluationId) : null } };
     },
 
-    async explainGradeChange(subject, from, until) {
-      timeWindow(from, until);
+    async explainGradeChange(subject, fromGiven, untilGiven) {
+      const { from, until } = timeWindow(fromGiven, untilGiven);
       const ref = subjectReference(subject);
       const { rows } = await pool.query<{ record: string; at: 'from' | 'until' | 'between' }>(
         `(SELECT record, 'from' AS at FROM ${S}.credit_evaluations WHERE subject = $1 AND evaluated_at <= $2 ORDER BY evaluated_at DESC, evaluation_id DESC LIMIT 1)

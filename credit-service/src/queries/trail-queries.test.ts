@@ -57,6 +57,12 @@ describe('a subject\'s access log', () => {
     const window = await queries.subjectTrails(alice, { from: day(3).toISOString(), until: day(6).toISOString() });
     assert.deepEqual(window.entries.map((e) => e.record.trailId), newestFirst(aliceTrails.slice(3, 6)));
   });
+
+  test('reads a bound in any RFC 3339 offset as the instant it names, even one Postgres has no zone for', async () => {
+    // -16:16 puts the start at 2027-01-04T16:00:00Z, between day 3's trail and day 4's; +08:00 the end at day 6's.
+    const window = await queries.searchTrails({ subject: alice, from: '2027-01-03T23:44:00-16:16', until: '2027-01-07T08:00:00+08:00' });
+    assert.deepEqual(window.entries.map((e) => e.record.trailId), newestFirst(aliceTrails.slice(4, 6)));
+  });
 });
 
 describe('an auditor\'s search', () => {
@@ -81,5 +87,6 @@ describe('an auditor\'s search', () => {
     await assert.rejects(queries.searchTrails({ from: '2027-02-01T00:00:00Z', until: '2027-01-01T00:00:00Z' }), { message: 'until must be after from (2027-02-01T00:00:00Z)' });
     await assert.rejects(queries.searchTrails({ from: 'yesterday' }), { message: 'from must be an RFC 3339 date-time such as 2027-01-01T00:00:00Z, got "yesterday"' });
     await assert.rejects(queries.searchTrails({ until: '0000-01-01T00:00:00Z' }), { message: 'until must be in 1970 or later, got "0000-01-01T00:00:00Z"' });
+    await assert.rejects(queries.searchTrails({ from: '2027-02-30T00:00:00Z' }), { message: 'from must be an RFC 3339 date-time such as 2027-01-01T00:00:00Z, got "2027-02-30T00:00:00Z"' });
   });
 });

@@ -102,7 +102,7 @@ export function newTrailQueries(pool: Pool): TrailQueries {
   };
 
   const trailConditions = (search: TrailSearch): Conditions => {
-    timeWindow(search.from, search.until);
+    const { from, until } = timeWindow(search.from, search.until);
     return new Conditions()
       .add(search.subject && subjectReference(search.subject), (p) => `subject = ${p}`)
       .add(search.department, (p) => `department = ${p}`)
@@ -111,8 +111,8 @@ export function newTrailQueries(pool: Pool): TrailQueries {
       .add(search.purpose, (p) => `purpose = ${p}`)
       .add(search.authorizationId, (p) => `authorization_id = ${p}`)
       .add(search.outcome, (p) => `outcome = ${p}`)
-      .add(search.from, (p) => `recorded_at >= ${p}::timestamptz`)
-      .add(search.until, (p) => `recorded_at < ${p}::timestamptz`);
+      .add(from, (p) => `recorded_at >= ${p}::timestamptz`)
+      .add(until, (p) => `recorded_at < ${p}::timestamptz`);
   };
 
   return {
