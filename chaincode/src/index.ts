@@ -8,7 +8,7 @@ export type { ChaincodeVersion, WriteThenReadResult, StateRecord, QueryPage, Key
 export { SealContract, DOCUMENT_SEAL_OBJECT_TYPE, SEAL_KEY_EVENT, DOCUMENT_SEALED_EVENT } from './seal-contract';
 export { TrailContract, TRAIL_EVENTS } from './trail-contract';
 export { TrailRefusedError, type TrailCheck } from './trails/trail-refusal';
-export { LicenseContract, type LicenseVerification } from './license-contract';
+export { LicenseContract } from './license-contract';
 export { LICENSE_EVENTS } from './licenses/license-keys';
 export { LicenseRefusedError, type LicenseCheck } from './licenses/license-refusal';
 export { CreditContract } from './credit-contract';

@@ -12,6 +12,7 @@ import {
   sm3,
   verifyLicenseQrOffline,
   type LicensePage,
+  type LicenseVerification,
   type Sm2KeyPair,
   type StoredAnnotatedCopy,
   type StoredLicense,
@@ -19,7 +20,7 @@ import {
   type StoredLicenseUse,
 } from '@citytrust/shared';
 import type { Context } from 'fabric-contract-api';
-import { LicenseContract, type LicenseVerification } from './license-contract';
+import { LicenseContract } from './license-contract';
 import { SealContract } from './seal-contract';
 import { InMemoryLedger, MvccConflictError } from './testing/in-memory-ledger';
 import { CREDIT_OFFICE_ADMIN_PEM, MARKET_REGULATION_ADMIN_PEM, MARKET_REGULATION_CLIENT_PEM } from './testing/test-department-certificates';

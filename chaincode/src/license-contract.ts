@@ -5,13 +5,12 @@ import {
   licenseQrStatement,
   licenseSerial,
   licenseStatusAt,
+  licenseVerificationAt,
   nextLicenseVersion,
-  sealKeyEndedAt,
-  type EffectiveLicenseStatus,
   type LicenseIssueRecord,
+  type LicenseVerification,
   type LicensePage,
   type LicenseTypeRecord,
-  type SealKey,
   type StoredAnnotatedCopy,
   type StoredLicense,
   type StoredLicenseType,
@@ -41,19 +40,6 @@ import {
 import { identifierOf, parseChangeRecord, parseCopy, parseIssueRecord, parseLicenseType, parseMove, parseUse } from './licenses/license-fields';
 import { nextLicenseStatus } from './licenses/license-lifecycle';
 import { LicenseRefusedError } from './licenses/license-refusal';
-
-/** What `license:verify` answers: the license, its status now, and whether its issuer's seal still stands. */
-export interface LicenseVerification {
-  readonly license: StoredLicense;
-  readonly status: EffectiveLicenseStatus;
-  readonly checkedAt: string;
-  /** The issuer's seal key as the ledger has it now (for offline checks of the QR signature). */
-  readonly issuerKey?: SealKey;
-  /** Whether the issuer's key was valid when the license was issued (a revocation backdated to a compromise voids it). */
-  readonly sealValid: boolean;
-  readonly sealCheck?: string;
-  readonly sealReason?: string;
-}
 
 const DAY_MS = 86_400_000;
 
@@ -239,19 +225,7 @@ export class LicenseContract extends Contract {
   @Returns('string')
   async verify(ctx: Context, identifier: string): Promise<string> {
     const license = await readLicense(ctx, identifierOf('identifier', identifier).text);
-    const checkedAt = isoTimestamp(ctx.stub.getTxTimestamp());
-    // The signatures were checked when the license was issued, and only this contract writes it;
-    // what can change since is the key: a revocation backdated to a compromise voids its seals.
-    const key = await readSealKey(ctx, license.qrSeal.keyId);
-    const ended = key && sealKeyEndedAt(key, license.issuedAt);
-    const verification: LicenseVerification = {
-      license,
-      status: licenseStatusAt(license, checkedAt),
-      checkedAt,
-      ...(key ? { issuerKey: key } : {}),
-      sealValid: key !== undefined && !ended,
-      ...(ended ? { sealCheck: ended.check, sealReason: `${license.issuer.department}'s seal key ${key!.keyId} stopped sealing at ${ended.since}${key!.revocationReason ? ` (${key!.revocationReason})` : ''}, before this license was issued at ${license.issuedAt}` } : {}),
-    };
+    const verification: LicenseVerification = licenseVerificationAt(license, await readSealKey(ctx, license.qrSeal.keyId), isoTimestamp(ctx.stub.getTxTimestamp()));
     return canonicalJson(verification);
   }
 

@@ -26,6 +26,7 @@ import { newSealService } from './seals/seal-service';
 import { newSubjectKeyDeriver } from './subjects/subject-key';
 import { licenseDataSource } from './licenses/license-data-source';
 import { newLicenseService } from './licenses/license-service';
+import { newLicenseStatusView } from './licenses/license-status-view';
 import { demoDataSource } from './trails/demo-data-source';
 import { newTrailIndex } from './trails/trail-index';
 import { newTrailService } from './trails/trail-service';
@@ -129,10 +130,14 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
   const users = newUserStore(database, departments);
   const tokens = newAccessTokenIssuer(secrets.tokenSigningKey, config.tokenTtlSeconds);
   const subjectKeys = newSubjectKeyDeriver(secrets.subjectKey);
+  // Public license verifications are answered from a view that follows the ledger's events; it
+  // must hear at once of the key changes this gateway commits.
+  const licenseView = newLicenseStatusView({ ledger, department: config.departments[0]!.mspId });
   const seals = newSealService({
     ledger,
     custody: newSealKeyCustody(database, secrets.sealKeyEncryptionKey),
     queryDepartment: config.departments[0]!.mspId,
+    onKeysChanged: () => licenseView.forgetKeys(),
   });
   const oidc = config.oidc ? newOidcVerifier(config.oidc, departments) : undefined;
   // The big-data bureau runs the citizen service: it records citizens' consents, objections and
@@ -160,7 +165,8 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     subjectKeys,
     seals,
     trails,
-    licenses: newLicenseService({ ledger, seals, trails, platformDepartment, officerPseudonym }),
+    licenses: newLicenseService({ ledger, seals, trails, platformDepartment, officerPseudonym, view: licenseView }),
+    licenseView,
     trailIndex: newTrailIndex(database.pool),
     credit,
     creditCodes: newCreditCodeService({ credit, seals }),

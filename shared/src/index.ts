@@ -13,6 +13,7 @@ export * from './licenses/iso7064';
 export * from './licenses/license-identifier';
 export * from './licenses/license-records';
 export * from './licenses/license-qr';
+export * from './licenses/license-verification';
 export * from './credit/credit-categories';
 export * from './credit/disclosure-windows';
 export * from './credit/credit-records';

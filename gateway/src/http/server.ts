@@ -88,6 +88,8 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
   // Only JSON bodies: Fastify would otherwise parse text/plain into a string and answer a
   // JSON body sent as text/plain with "must be object" instead of 415.
   app.removeContentTypeParser('text/plain');
+  // The license verification view follows the ledger's events while the server serves.
+  app.addHook('onClose', async () => services.licenseView.close());
 
   app.addSchema(ErrorBody);
   app.addSchema(SealKeyView);

@@ -9,6 +9,7 @@ import type { Database } from '../database/database';
 import type { ExplorerService } from '../explorer/explorer-service';
 import type { Ledger } from '../ledger/ledger';
 import type { LicenseService } from '../licenses/license-service';
+import type { LicenseStatusView } from '../licenses/license-status-view';
 import type { SealService } from '../seals/seal-service';
 import type { SubjectKeyDeriver } from '../subjects/subject-key';
 import type { TrailIndex } from '../trails/trail-index';
@@ -30,6 +31,8 @@ export interface GatewayServices {
   readonly seals: SealService;
   readonly trails: TrailService;
   readonly licenses: LicenseService;
+  /** Where public license verifications are answered from; it follows the ledger's events while the server runs. */
+  readonly licenseView: LicenseStatusView;
   /** The off-chain index: citizens' logs, auditors' traces and the anomaly report. */
   readonly trailIndex: TrailIndex;
   readonly credit: CreditService;

@@ -131,6 +131,22 @@ export function fabricLedger(options: FabricLedgerOptions): Ledger {
       }
     },
 
+    async chaincodeEvents(startBlock) {
+      try {
+        const events = await client.network(options.healthDepartment).getChaincodeEvents(chaincode, { startBlock: BigInt(startBlock) });
+        return {
+          async *[Symbol.asyncIterator]() {
+            for await (const event of events) {
+              yield { blockNumber: Number(event.blockNumber), transactionId: event.transactionId, name: event.eventName, payload: event.payload };
+            }
+          },
+          close: () => events.close(),
+        };
+      } catch (error) {
+        throw toApiError(error, { department: options.healthDepartment, contract: chaincode, transaction: 'ChaincodeEvents', arguments: [] });
+      }
+    },
+
     async close() {
       client.close();
     },

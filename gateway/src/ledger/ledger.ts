@@ -38,6 +38,19 @@ export interface SubmittedTransaction {
   readonly result: Uint8Array;
 }
 
+/** A chaincode event of a valid transaction, where it was committed. */
+export interface LedgerEvent {
+  readonly blockNumber: number;
+  readonly transactionId: string;
+  readonly name: string;
+  readonly payload: Uint8Array;
+}
+
+/** Events in block order; iteration ends when closed and throws when the ledger goes away. */
+export interface LedgerEventStream extends AsyncIterable<LedgerEvent> {
+  close(): void;
+}
+
 export interface Ledger {
   health(): Promise<LedgerHealth>;
   /** Endorse, order and wait for the commit; MVCC conflicts are retried a bounded number of times. */
@@ -57,6 +70,8 @@ export interface Ledger {
   block(number: number): Promise<Uint8Array>;
   /** The bytes of the block holding a transaction (qscc GetBlockByTxID). 404 for an unknown transaction. */
   blockOfTransaction(transactionId: string): Promise<Uint8Array>;
+  /** The CityTrust chaincode's events of valid transactions, from block `startBlock` on (Fabric's ChaincodeEvents service). */
+  chaincodeEvents(startBlock: number): Promise<LedgerEventStream>;
   close(): Promise<void>;
 }
 
@@ -68,5 +83,5 @@ export function disconnectedLedger(reason: string): Ledger {
   const unavailable = async (): Promise<never> => {
     throw new DependencyUnavailableError('ledger', reason);
   };
-  return { health: async () => ({ reachable: false, detail: reason }), submit: unavailable, evaluate: unavailable, proofBundle: unavailable, block: unavailable, blockOfTransaction: unavailable, close: async () => undefined };
+  return { health: async () => ({ reachable: false, detail: reason }), submit: unavailable, evaluate: unavailable, proofBundle: unavailable, block: unavailable, blockOfTransaction: unavailable, chaincodeEvents: unavailable, close: async () => undefined };
 }

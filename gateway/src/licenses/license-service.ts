@@ -32,6 +32,7 @@ import type { Ledger } from '../ledger/ledger';
 import type { SealService } from '../seals/seal-service';
 import type { Officer, ShareTrailReceipt, TrailService } from '../trails/trail-service';
 import { holderLicenses, LICENSE_DATA_ITEM } from './license-data-source';
+import type { LicenseStatusView } from './license-status-view';
 
 /** 422 `license_refused`: a license, its QR or a document failed a check; `details.check` names it. */
 export class LicenseRefusedApiError extends ApiError {
@@ -117,11 +118,13 @@ export interface LicenseServiceOptions {
   /** The department that runs the citizen service: it makes annotated copies for holders, and answers public queries. */
   readonly platformDepartment: string;
   readonly officerPseudonym: (userId: string) => string;
+  /** Where verifications are answered from (`newLicenseStatusView`); this service tells it of the changes it commits. */
+  readonly view: LicenseStatusView;
 }
 
 const LICENSE = 'license';
 
-export function newLicenseService({ ledger, seals, trails, platformDepartment, officerPseudonym }: LicenseServiceOptions): LicenseService {
+export function newLicenseService({ ledger, seals, trails, platformDepartment, officerPseudonym, view }: LicenseServiceOptions): LicenseService {
   const evaluate = async <T>(transaction: string, args: string[], department = platformDepartment): Promise<T> => {
     try {
       return JSON.parse(Buffer.from(await ledger.evaluate({ department, contract: LICENSE, transaction, arguments: args })).toString('utf8')) as T;
@@ -159,7 +162,14 @@ export function newLicenseService({ ledger, seals, trails, platformDepartment, o
     }
     return license;
   };
-  const verifyLicense = async (identifier: string) => evaluate<LedgerVerification>('verify', [identifier]);
+  // A change this gateway commits is seen by its next verification, whatever the event stream's lag.
+  const moving = async <T>(identifier: string, move: () => Promise<T>): Promise<T> => {
+    try {
+      return await move();
+    } finally {
+      view.forget(identifier);
+    }
+  };
 
   return {
     async registerType(officer, type) {
@@ -189,7 +199,8 @@ export function newLicenseService({ ledger, seals, trails, platformDepartment, o
     },
 
     async changeStatus(officer, identifier, action, reason) {
-      return submitSealed<StoredLicense>(officer.department, 'changeStatus', { identifier: requireIdentifier('identifier', identifier), action, reason });
+      const checked = requireIdentifier('identifier', identifier);
+      return moving(checked, () => submitSealed<StoredLicense>(officer.department, 'changeStatus', { identifier: checked, action, reason }));
     },
 
     async change(officer, identifier, request) {
@@ -197,7 +208,7 @@ export function newLicenseService({ ledger, seals, trails, platformDepartment, o
       const { reason, ...fields } = request;
       const next = formatLicenseIdentifier(nextLicenseVersion(parseLicenseIdentifier(previous.identifier)));
       const license: LicenseIssueRecord = { identifier: next, typeCode: previous.typeCode, holder: previous.holder, ...fields };
-      const result = await submitSealed<{ previous: StoredLicense; current: StoredLicense }>(officer.department, 'change', { previous: previous.identifier, reason, license }, [licenseQrStatement(next, fields.documentDigest)]);
+      const result = await moving(previous.identifier, () => submitSealed<{ previous: StoredLicense; current: StoredLicense }>(officer.department, 'change', { previous: previous.identifier, reason, license }, [licenseQrStatement(next, fields.documentDigest)]));
       return { license: result.current, previous: result.previous, qr: qrOf(result.current) };
     },
 
@@ -221,7 +232,9 @@ export function newLicenseService({ ledger, seals, trails, platformDepartment, o
       if (payload && request.identifier !== undefined && request.identifier !== payload.identifier) {
         throw new InvalidRequestError(`the identifier ${request.identifier} is not the QR payload's (${payload.identifier}); send one or the other`, 'identifier');
       }
-      const found = await verifyLicense(identifier);
+      const found = await view.verification(identifier).catch((error: unknown) => {
+        throw licenseErrorOf(error);
+      });
       const { license } = found;
       if (!found.issuerKey) throw new LicenseRefusedApiError('unknown_key', `the issuer's seal key ${license.qrSeal.keyId} is not on the ledger`);
       if (!found.sealValid) throw new LicenseRefusedApiError(found.sealCheck ?? 'key_revoked', found.sealReason ?? 'the issuer\'s seal key no longer vouches for this license', { identifier });
@@ -274,17 +287,6 @@ export function newLicenseService({ ledger, seals, trails, platformDepartment, o
     requireQr(verifyLicenseQrOffline(payload, keys, { signedAt: stored.madeAt, at, ...(use ? { use } : {}) }));
     return { purpose: stored.purpose, recipient: stored.recipient, validUntil: stored.validUntil, madeAt: stored.madeAt, sealedBy: stored.seal.department };
   }
-}
-
-/** `license:verify`'s answer (see the chaincode's LicenseVerification). */
-interface LedgerVerification {
-  readonly license: StoredLicense;
-  readonly status: EffectiveLicenseStatus;
-  readonly checkedAt: string;
-  readonly issuerKey?: SealKey;
-  readonly sealValid: boolean;
-  readonly sealCheck?: string;
-  readonly sealReason?: string;
 }
 
 /** The QR payload printed on a license: its identifier and document digest, signed by the issuer's seal. */

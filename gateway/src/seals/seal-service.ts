@@ -68,12 +68,14 @@ export interface SealServiceOptions {
   readonly custody: SealKeyCustody;
   /** The department whose client identity asks the ledger public questions (verification). */
   readonly queryDepartment: string;
+  /** Called once a key registration, rotation or revocation through this service is over, committed or not. */
+  readonly onKeysChanged?: () => void;
 }
 
 /** Refusals that mean "the key this gateway sealed with is no longer the department's key". */
 const STALE_KEY_CHECKS: ReadonlySet<SealCheck> = new Set(['unknown_key', 'key_retired', 'key_revoked', 'key_expired']);
 
-export function newSealService({ ledger, custody, queryDepartment }: SealServiceOptions): SealService {
+export function newSealService({ ledger, custody, queryDepartment, onKeysChanged }: SealServiceOptions): SealService {
   /**
    * Each department's active signer, read from custody once and then kept: the chaincode, not
    * this cache, decides whether a key may seal. When the ledger refuses a seal because its key
@@ -95,6 +97,9 @@ export function newSealService({ ledger, custody, queryDepartment }: SealService
       return await ledger.submit({ department, identity, contract, transaction, arguments: args });
     } catch (error) {
       throw refusalOf(error);
+    } finally {
+      // Only an administrator manages keys; a client submission is a sealed record.
+      if (identity === 'admin') onKeysChanged?.();
     }
   };
   const evaluate = async <T>(transaction: string, args: string[], department = queryDepartment): Promise<T> => {
