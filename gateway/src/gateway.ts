@@ -28,6 +28,7 @@ import { licenseDataSource } from './licenses/license-data-source';
 import { newLicenseService } from './licenses/license-service';
 import { demoDataSource } from './trails/demo-data-source';
 import { newTrailIndex } from './trails/trail-index';
+import { newAuditBundleBuilder } from './audit-bundles/audit-bundle-builder';
 import { newTrailService } from './trails/trail-service';
 import { newExplorerService } from './explorer/explorer-service';
 import { newUserStore } from './users/user-store';
@@ -149,6 +150,7 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
   });
   // The citizen service raises credit objections and repair applications for subjects, as for trails.
   const credit = newCreditService({ ledger, seals, platformDepartment });
+  const trailIndex = newTrailIndex(database.pool);
   return {
     config,
     database,
@@ -161,7 +163,9 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     seals,
     trails,
     licenses: newLicenseService({ ledger, seals, trails, platformDepartment, officerPseudonym }),
-    trailIndex: newTrailIndex(database.pool),
+    trailIndex,
+    // The gateway's department (the citizen service's) seals the auditors' exports.
+    auditBundles: newAuditBundleBuilder({ trailIndex, ledger, seals, department: platformDepartment }),
     credit,
     creditCodes: newCreditCodeService({ credit, seals }),
     creditGraph: newCreditGraph({ queries: newCreditQueries(database.pool), subjectKeys }),
