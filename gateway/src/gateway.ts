@@ -165,7 +165,7 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     licenses: newLicenseService({ ledger, seals, trails, platformDepartment, officerPseudonym }),
     trailIndex,
     // The gateway's department (the citizen service's) seals the auditors' exports.
-    auditBundles: newAuditBundleBuilder({ trailIndex, ledger, seals, department: platformDepartment }),
+    auditBundles: newAuditBundleBuilder({ trailIndex, ledger, seals, department: platformDepartment, maxTrails: config.auditBundleMaxTrails }),
     credit,
     creditCodes: newCreditCodeService({ credit, seals }),
     creditGraph: newCreditGraph({ queries: newCreditQueries(database.pool), subjectKeys }),

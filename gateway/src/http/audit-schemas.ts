@@ -34,7 +34,7 @@ export const AuditBundleRequest = Type.Object({
   outcome: Type.Optional(Type.Union([Type.Literal('granted'), Type.Literal('refused')])),
   from: Type.Optional(From),
   until: Type.Optional(Until),
-}, { ...strict, description: `The filters of \`POST /api/v1/audit/trails/search\`, without paging: the bundle holds every matching trail, at most ${MAX_AUDIT_BUNDLE_TRAILS}.` });
+}, { ...strict, description: `The filters of \`POST /api/v1/audit/trails/search\`, without paging: the bundle holds every matching trail, at most \`GATEWAY_AUDIT_BUNDLE_MAX_TRAILS\` (default ${MAX_AUDIT_BUNDLE_TRAILS}).` });
 
 export const TrailSearchPage = Type.Object({
   trails: Type.Array(TrailView, { description: 'Newest first.' }),
