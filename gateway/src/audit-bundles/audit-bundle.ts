@@ -118,6 +118,11 @@ export class AuditBundleFormatError extends Error {
 /** Parsed JSON becomes a typed {@link AuditBundle} here, or an error naming at most ten wrong fields. */
 export function parseAuditBundle(json: unknown): AuditBundle {
   if (Value.Check(AuditBundleSchema, json)) return json;
+  const format = typeof json === 'object' && json !== null ? (json as { format?: unknown }).format : undefined;
+  if (format !== AUDIT_BUNDLE_FORMAT) {
+    const hint = format === 'citytrust-proof/1' ? ' (a single proof: check it with `citytrust proof verify`)' : '';
+    throw new AuditBundleFormatError([`/format: ${JSON.stringify(format ?? null)}, not '${AUDIT_BUNDLE_FORMAT}'${hint}`]);
+  }
   const problems = [...Value.Errors(AuditBundleSchema, json)].slice(0, 10).map((error) => `${error.path || '/'}: ${error.message}`);
   throw new AuditBundleFormatError(problems);
 }

@@ -87,17 +87,20 @@ export async function verifyAuditBundle(bundle: AuditBundle, options: ProofVerif
   const attestation = await verifyProofBundle(seal.attestation, options);
   check('manifest-attestation', ...attestationVerdict(bundle, attestation, key));
 
-  const blocks = new Map(bundle.blocks.map((block) => [block.number, block.bytes]));
+  // Only blocks whose bytes are the ones the manifest lists go into the proofs.
+  const bytesOf = new Map(bundle.blocks.map((block) => [block.number, block.bytes]));
+  const blocks = new Map<number, string>();
   const listedBlocks = new Set(manifest.blocks.map((block) => block.number));
   for (const listed of manifest.blocks) {
-    const bytes = blocks.get(listed.number);
+    const bytes = bytesOf.get(listed.number);
     const actual = bytes === undefined ? undefined : sm3(Buffer.from(bytes, 'base64')).toString('hex');
+    if (bytes !== undefined && actual === listed.digest) blocks.set(listed.number, bytes);
     check('block-digest', actual === listed.digest, actual === undefined
-      ? `block ${listed.number}, listed in the manifest, is not in the bundle`
-      : actual === listed.digest ? `block ${listed.number}: SM3 ${actual} as listed` : `block ${listed.number}: SM3 of its bytes is ${actual}, not ${listed.digest} as the manifest lists: the block was changed`, { blockNumber: listed.number });
+      ? 'listed in the manifest but not in the bundle: removed after sealing'
+      : actual === listed.digest ? `SM3 ${actual} as listed` : `SM3 of its bytes is ${actual}, not ${listed.digest} as the manifest lists: the block was changed`, { blockNumber: listed.number });
   }
   for (const block of bundle.blocks) {
-    if (!listedBlocks.has(block.number)) check('block-digest', false, `block ${block.number} is in the bundle but not in the manifest: added after sealing`, { blockNumber: block.number });
+    if (!listedBlocks.has(block.number)) check('block-digest', false, 'in the bundle but not in the manifest: added after sealing', { blockNumber: block.number });
   }
 
   const entries = new Map<string, AuditBundleEntry>();
@@ -119,7 +122,7 @@ export async function verifyAuditBundle(bundle: AuditBundle, options: ProofVerif
     const report = proof ? await verifyProofBundle(proof, options) : undefined;
     const failed = report?.checks.filter((c) => !c.passed) ?? [];
     const proofOk = check('entry-proof', report?.valid === true, !proof
-      ? `its proof names block ${entry.proof.block.number} or config block ${entry.proof.configBlock.number}, which the bundle does not hold`
+      ? `its proof rests on block ${entry.proof.block.number} and config block ${entry.proof.configBlock.number}, and the bundle does not hold both as the manifest lists them`
       : failed.length === 0 ? `every proof check passed (transaction ${proof.transactionId} in block ${proof.block.number})` : `proof check ${failed.map((c) => `${c.id}: ${c.reason}`).join('; ')}`, where);
     if (digestOk && recordOk && proofOk) entriesValid += 1;
   }
@@ -168,7 +171,7 @@ function recordMismatch({ trail, proof }: AuditBundleEntry, listedBlock: number,
   return undefined;
 }
 
-/** The entry's proof bundle with its blocks' bytes put back; undefined when the bundle lacks one. */
+/** The entry's proof bundle with its blocks' bytes put back; undefined when the bundle lacks one intact. */
 function reassemble({ proof }: AuditBundleEntry, blocks: ReadonlyMap<number, string>): ProofBundle | undefined {
   const block = blocks.get(proof.block.number);
   const configBlock = blocks.get(proof.configBlock.number);
