@@ -57,6 +57,8 @@ const probes: Record<OperationId, Probe> = {
   listMyTrails: { method: 'GET', url: '/api/v1/me/trails', admitted: { status: 200 } },
   searchTrails: { method: 'POST', url: '/api/v1/audit/trails/search', body: () => ({ department: 'CreditOfficeMSP' }), admitted: { status: 200 } },
   getAnomalyReport: { method: 'GET', url: '/api/v1/audit/anomalies', admitted: { status: 200 } },
+  // The test gateway holds no seal key for its department, so the handler cannot seal the manifest.
+  exportAuditBundle: { method: 'POST', url: '/api/v1/audit/bundles', body: () => ({ department: 'CreditOfficeMSP' }), admitted: { status: 409, code: 'conflict' } },
   getTrailProof: { method: 'GET', url: `/api/v1/trails/${'0'.repeat(64)}/proof`, admitted: { status: 503, code: 'ledger_unavailable' } },
   grantConsent: { method: 'POST', url: '/api/v1/me/consents', body: () => ({ grantee: 'CreditOfficeMSP', items: ['MR-PROBE'], purpose: 'probe', validFrom: '2027-01-01T00:00:00Z', validUntil: '2028-01-01T00:00:00Z' }), admitted: { status: 409, code: 'conflict' } },
   revokeConsent: { method: 'POST', url: `/api/v1/me/consents/${'0'.repeat(64)}/revoke`, body: () => ({ reason: 'probe' }), admitted: { status: 503, code: 'ledger_unavailable' } },

@@ -53,6 +53,7 @@ export const authorizationTable = {
   createAnnotatedCopy: ['citizen'],
   searchTrails: ['auditor'],
   getAnomalyReport: ['auditor'],
+  exportAuditBundle: ['auditor'],
   submitCreditRecord: ['department-officer'],
   getCreditRecord: ['department-officer', 'credit-officer', 'admin', 'auditor'],
   answerCreditObjection: ['department-officer', 'admin'],

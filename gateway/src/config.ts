@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { citytrustHome, defaultDepartments, type Department } from '@citytrust/shared';
+import { MAX_AUDIT_BUNDLE_TRAILS } from './audit-bundles/audit-bundle';
 
 /**
  * Everything the gateway can be configured with, read once from the environment. Every value
@@ -25,6 +26,8 @@ export interface GatewayConfig {
   readonly rateLimitMax: number;
   readonly rateLimitWindowMs: number;
   readonly departments: readonly Department[];
+  /** The most trails one audit bundle holds (at most `MAX_AUDIT_BUNDLE_TRAILS`); a search matching more is refused. */
+  readonly auditBundleMaxTrails: number;
   /** Request budgets and login-guessing limits (issue 15, item 4): see `RequestLimitsConfig`. */
   readonly limits: RequestLimitsConfig;
   /** The city's unified identity platform (OIDC), when bearer tokens from it are accepted. */
@@ -90,6 +93,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     rateLimitMax: integer(env, 'GATEWAY_RATE_LIMIT_MAX', 600, 1, 1_000_000),
     rateLimitWindowMs: integer(env, 'GATEWAY_RATE_LIMIT_WINDOW_MS', 60_000, 100, 3_600_000),
     departments: defaultDepartments,
+    auditBundleMaxTrails: integer(env, 'GATEWAY_AUDIT_BUNDLE_MAX_TRAILS', MAX_AUDIT_BUNDLE_TRAILS, 1, MAX_AUDIT_BUNDLE_TRAILS),
     limits: requestLimitsConfig(env),
     oidc: oidcConfig(env),
     logLevel: env.GATEWAY_LOG_LEVEL ?? 'info',

@@ -29,6 +29,7 @@ import { newLicenseService } from './licenses/license-service';
 import { newLicenseStatusView } from './licenses/license-status-view';
 import { demoDataSource } from './trails/demo-data-source';
 import { newTrailIndex } from './trails/trail-index';
+import { newAuditBundleBuilder } from './audit-bundles/audit-bundle-builder';
 import { newTrailService } from './trails/trail-service';
 import { newExplorerService } from './explorer/explorer-service';
 import { newUserStore } from './users/user-store';
@@ -154,6 +155,7 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
   });
   // The citizen service raises credit objections and repair applications for subjects, as for trails.
   const credit = newCreditService({ ledger, seals, platformDepartment });
+  const trailIndex = newTrailIndex(database.pool);
   return {
     config,
     database,
@@ -167,7 +169,9 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     trails,
     licenses: newLicenseService({ ledger, seals, trails, platformDepartment, officerPseudonym, view: licenseView }),
     licenseView,
-    trailIndex: newTrailIndex(database.pool),
+    trailIndex,
+    // The gateway's department (the citizen service's) seals the auditors' exports.
+    auditBundles: newAuditBundleBuilder({ trailIndex, ledger, seals, department: platformDepartment, maxTrails: config.auditBundleMaxTrails }),
     credit,
     creditCodes: newCreditCodeService({ credit, seals }),
     creditGraph: newCreditGraph({ queries: newCreditQueries(database.pool), subjectKeys }),

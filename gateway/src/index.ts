@@ -13,3 +13,5 @@ export type { GatewayServices } from './http/services';
 /** The rules about values (usernames, passwords, roles, departments, identity numbers), for the CLI. */
 export * as values from './values';
 export { identityNumberProblem, normaliseIdentityNumber } from './subjects/identity-number';
+export { AUDIT_BUNDLE_FORMAT, MAX_AUDIT_BUNDLE_TRAILS, AuditBundleSchema, AuditBundleFormatError, parseAuditBundle, type AuditBundle, type AuditManifest } from './audit-bundles/audit-bundle';
+export { verifyAuditBundle, type AuditBundleReport, type AuditCheck, type AuditCheckId } from './audit-bundles/verify-audit-bundle';

@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { adminCommand } from './admin';
+import { auditCommand } from './audit';
 import { cryptoCommand } from './crypto';
 import { downCommand } from './down';
 import { envCommand } from './env';
@@ -17,4 +18,4 @@ import { userCommand } from './user';
  * Every subcommand, in the order `citytrust --help` lists them. Commands that need the gateway
  * import it when they run, so that `citytrust crypto` does not pay for loading it (0.27 s → 0.08 s).
  */
-export const commands: readonly Command[] = [startCommand, upCommand, downCommand, statusCommand, envCommand, ledgerCommand, adminCommand, userCommand, sealCommand, licenseCommand, proofCommand, reconcileCommand, cryptoCommand];
+export const commands: readonly Command[] = [startCommand, upCommand, downCommand, statusCommand, envCommand, ledgerCommand, adminCommand, userCommand, sealCommand, licenseCommand, proofCommand, auditCommand, reconcileCommand, cryptoCommand];

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ProofReport } from '@citytrust/network-config';
 import { UsageError, type Command } from '../command';
+import { readOrdererCa } from '../orderer-ca';
 import { openRunningLedger } from '../running-ledger';
 
 /**
@@ -64,12 +65,6 @@ async function verify(file: string, ordererCaFile: string | undefined, json: boo
   if (json) console.log(JSON.stringify(report));
   else printReport(report);
   return report.valid ? 0 : 1;
-}
-
-function readOrdererCa(file: string): string {
-  const pem = readFileSync(file, 'utf8');
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--orderer-ca ${file} holds no PEM certificate: give the orderer organisation's CA certificate (msp/cacerts/*.pem)`);
-  return pem;
 }
 
 function printReport(report: ProofReport): void {

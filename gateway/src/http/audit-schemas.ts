@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ANOMALY_RULES, DEFAULT_ANOMALY_PARAMETERS, MAX_PAGE_SIZE } from '@citytrust/credit-service';
+import { MAX_AUDIT_BUNDLE_TRAILS } from '../audit-bundles/audit-bundle';
 import { AuthorizationId, Bookmark, DataSubjectInput, From, Hex64, IndexFreshnessView, ItemCode, MspId, Purpose, TrailView, Until } from './trail-schemas';
 
 /**
@@ -21,6 +22,19 @@ export const TrailSearchRequest = Type.Object({
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50, description: `Trails per page, 1 to ${MAX_PAGE_SIZE}.` })),
   bookmark: Type.Optional(Bookmark),
 }, { ...strict, description: 'Every field given narrows the trace; none gives every trail, newest first.' });
+
+/** The search an audit bundle exports: the trace's filters, without paging (the bundle holds every match). */
+export const AuditBundleRequest = Type.Object({
+  subject: Type.Optional(DataSubjectInput),
+  department: Type.Optional(MspId),
+  officer: Type.Optional(Hex64('An officer\'s pseudonym, as trails record it.')),
+  item: Type.Optional(ItemCode),
+  purpose: Type.Optional(Purpose),
+  authorizationId: Type.Optional(AuthorizationId),
+  outcome: Type.Optional(Type.Union([Type.Literal('granted'), Type.Literal('refused')])),
+  from: Type.Optional(From),
+  until: Type.Optional(Until),
+}, { ...strict, description: `The filters of \`POST /api/v1/audit/trails/search\`, without paging: the bundle holds every matching trail, at most \`GATEWAY_AUDIT_BUNDLE_MAX_TRAILS\` (default ${MAX_AUDIT_BUNDLE_TRAILS}).` });
 
 export const TrailSearchPage = Type.Object({
   trails: Type.Array(TrailView, { description: 'Newest first.' }),
@@ -74,4 +88,5 @@ export const AnomalyReportView = Type.Object({
 });
 
 export type TrailSearchRequest = Static<typeof TrailSearchRequest>;
+export type AuditBundleRequest = Static<typeof AuditBundleRequest>;
 export type AnomalyQuery = Static<typeof AnomalyQuery>;

@@ -1,3 +1,4 @@
+import type { AuditBundleBuilder } from '../audit-bundles/audit-bundle-builder';
 import type { Authenticator } from '../auth/authenticator';
 import type { AccessTokenIssuer } from '../auth/access-token';
 import type { CitizenChallenges } from '../auth/citizen-challenge';
@@ -35,6 +36,8 @@ export interface GatewayServices {
   readonly licenseView: LicenseStatusView;
   /** The off-chain index: citizens' logs, auditors' traces and the anomaly report. */
   readonly trailIndex: TrailIndex;
+  /** Auditors' signed exports of a search, with the trails' proofs. */
+  readonly auditBundles: AuditBundleBuilder;
   readonly credit: CreditService;
   readonly explorer: ExplorerService;
   /** The credit officers' GraphQL over the off-chain index (`/graphql`). */

@@ -25,7 +25,7 @@ export const DataSubjectInput = Type.Union([
   }, { ...strict, title: 'Person' }),
 ], { description: 'Whose data.' });
 
-const DataSubjectView = Type.Union([
+export const DataSubjectView = Type.Union([
   Type.Object({ kind: Type.Literal('enterprise'), uscc: Type.String() }),
   Type.Object({ kind: Type.Literal('person'), subjectKey: Hex64('The person\'s pseudonymous subject key.') }),
 ]);

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ANOMALY_RULES, DEFAULT_ANOMALY_PARAMETERS, type AnomalyParameters, type AnomalyRule } from '@citytrust/credit-service';
 import { responses } from '../schemas';
 import type { GatewayServices } from '../services';
-import { AnomalyQuery, AnomalyReportView, TrailSearchPage, TrailSearchRequest } from '../audit-schemas';
+import { AuditBundleSchema, AUDIT_BUNDLE_FORMAT, MAX_AUDIT_BUNDLE_TRAILS } from '../../audit-bundles/audit-bundle';
+import { AnomalyQuery, AnomalyReportView, AuditBundleRequest, TrailSearchPage, TrailSearchRequest } from '../audit-schemas';
 import { toDataSubject } from './trails';
 
 /** The period the anomaly report examines when the auditor names none. */
@@ -13,7 +14,7 @@ const DEFAULT_PERIOD_MS = 7 * 86_400_000;
  * officer, item, purpose, authorization, outcome or time, and run the anomaly rules, over the
  * off-chain index. Auditors read everything and change nothing.
  */
-export function auditRoutes({ trailIndex, subjectKeys }: GatewayServices): FastifyPluginAsyncTypebox {
+export function auditRoutes({ trailIndex, subjectKeys, auditBundles, config }: GatewayServices): FastifyPluginAsyncTypebox {
   return async (app) => {
     // POST, not GET: the subject may be a person's identity number, which must never be in a
     // URL (access logs, proxies, browser history). It becomes the subject key here and goes no further.
@@ -30,6 +31,28 @@ export function auditRoutes({ trailIndex, subjectKeys }: GatewayServices): Fasti
       const { subject, pageSize, bookmark, ...filters } = request.body;
       const search = { ...filters, ...(subject ? { subject: toDataSubject(subject, subjectKeys) } : {}) };
       return trailIndex.searchTrails(search, { pageSize: pageSize ?? 50, ...(bookmark ? { bookmark } : {}) }, 'body');
+    });
+
+    // POST for the same reason as the search; and it is not idempotent: the manifest's seal is
+    // attested on the ledger, so every export is itself on record.
+    app.post('/api/v1/audit/bundles', {
+      schema: {
+        operationId: 'exportAuditBundle',
+        tags: ['audit'],
+        summary: 'Export a signed audit bundle: every trail a search matches, with its ledger proof, under a sealed manifest, checkable offline (`citytrust audit verify`)',
+        description: `Runs the search of \`POST /api/v1/audit/trails/search\` over the off-chain index (every page) and answers one JSON document (${AUDIT_BUNDLE_FORMAT}): each trail with its ledger proof (as \`GET /api/v1/trails/{trailId}/proof\` gives it, its blocks held once in \`blocks\`), and a manifest listing every entry and block with its SM3 digest, the query (a person by their subject key only), the time, the auditor's username and the gateway's department (${config.departments[0]!.mspId}). The manifest's SM3 digest is sealed (SM2, GB/T 32918, default user ID) by that department's seal key and attested on the ledger; the seal carries the key id, the public key (PEM) and the attestation's proof, so the whole bundle is checked offline with \`npx citytrust audit verify <file>\`. At most ${config.auditBundleMaxTrails} trails (\`GATEWAY_AUDIT_BUNDLE_MAX_TRAILS\`, default and most ${MAX_AUDIT_BUNDLE_TRAILS}): a search matching more is a 400 asking to narrow it. 409 when the department has no active seal key.`,
+        body: AuditBundleRequest,
+        response: responses({ 200: AuditBundleSchema }, [400, 401, 403, 409, 503]),
+      },
+    }, async (request, reply) => {
+      const { subject, ...filters } = request.body;
+      const search = { ...filters, ...(subject ? { subject: toDataSubject(subject, subjectKeys) } : {}) };
+      const bundle = await auditBundles.build({ search, auditor: request.principal!.username });
+      // Sent as the exact text whose entries the manifest's digests were computed over.
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="audit-bundle-${bundle.manifest.createdAt.replace(/[:.]/g, '-')}.json"`)
+        .send(JSON.stringify(bundle));
     });
 
     app.get('/api/v1/audit/anomalies', {
