@@ -54,9 +54,11 @@ export function licenseTimelineOf(history: readonly LicenseRecordVersion[], uses
     events.push({ kind: 'used', at: use.recordedAt, department: use.department, ...where(use.useId), officer: use.officer, caseReference: use.caseReference, purpose: use.purpose, statusAtUse: use.statusAtUse });
   }
   const status = licenseStatusAt(license, checkedAt);
-  // Expiry needs no transaction: it is read from the date, and shown at the end of the last valid day.
+  // Expiry needs no transaction: it is read from the date, and shown at the end of the last valid
+  // day; a license issued with a validity already past is listed as expired from its issuance on.
   if (status === 'expired') events.push({ kind: 'expired', at: endOfDay(license.validUntil!) });
-  events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const order = (e: LicenseTimelineEvent) => (e.kind === 'expired' && e.at < license.issuedAt ? license.issuedAt : e.at);
+  events.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   return { identifier: license.identifier, status, checkedAt, license, events };
 }
 
