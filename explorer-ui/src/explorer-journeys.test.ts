@@ -3,14 +3,17 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import encodeQR from '@paulmillr/qr';
+import { decodeLicenseQr, encodeLicenseQr, formatLicenseIdentifier, sm3 } from '@citytrust/shared';
 import { startExplorerFixture, type ExplorerFixture } from './testing/explorer-fixture';
 
 /**
  * The explorer's journeys in a real browser (Debian's chromium, headless) against a real
  * gateway on the real embedded ledger: staff see the network, blocks and transactions; a
  * citizen signs in with an SM2 key that signs in the page, sees who used their data, verifies
- * a proof in the browser, objects, revokes and grants consent; tampered proofs, unknown ids and
- * expired sessions get a message, never a blank page. Screenshots go to
+ * a proof in the browser, objects, revokes and grants consent; anyone verifies an e-license by
+ * its QR text or a picture of its QR code, and staff follow a license's timeline; tampered
+ * proofs and QR codes, unknown ids and expired sessions get a message, never a blank page. Screenshots go to
  * test-artifacts/explorer/ at the repository's root (git-ignored).
  */
 const artifacts = join(__dirname, '..', '..', 'test-artifacts', 'explorer');
@@ -224,6 +227,155 @@ describe('a citizen, on a phone', () => {
     assert.equal(await report.getAttribute('data-valid'), 'false');
     assert.deepEqual(await report.locator('li[data-passed="false"]').evaluateAll((items) => items.map((item) => item.getAttribute('data-check'))), ['seal-digest']);
     await shot(page, 'citizen-proof-tampered');
+    await page.close();
+  });
+});
+
+/** A picture of a QR code, as a phone would take of a printed one: the code drawn by the browser, screenshotted as PNG. */
+async function qrPicture(text: string): Promise<Buffer> {
+  const page = await browser.newPage({ viewport: { width: 600, height: 600 } });
+  await page.setContent(`<body style="margin:0;background:#fff"><div id="qr" style="width:520px;padding:40px">${encodeQR(text, 'svg', { ecc: 'medium' })}</div></body>`);
+  const picture = await page.locator('#qr').screenshot({ type: 'png' });
+  await page.close();
+  return picture;
+}
+
+describe('anyone, verifying an e-license on a phone without signing in', () => {
+  const phone = { width: 390, height: 844 };
+
+  async function verifyPage(): Promise<Page> {
+    const page = await newPage(phone);
+    await page.goto(`${fixture.url}#/verify`);
+    await page.locator('textarea[name=qr]').waitFor();
+    return page;
+  }
+
+  test('a valid license by its pasted QR text: valid, its issuer and the seal checked, with the keyboard alone', async () => {
+    const page = await verifyPage();
+    assert.equal(await page.locator('h1').textContent(), '验证电子证照');
+    await page.locator('textarea[name=qr]').focus();
+    await page.keyboard.insertText(fixture.validLicense.qr);
+    await page.keyboard.press('Tab'); // the picture input
+    await page.keyboard.press('Tab'); // the verify button
+    await page.keyboard.press('Enter');
+    const verdict = page.getByTestId('license-verdict');
+    await verdict.waitFor();
+    assert.equal(await verdict.getAttribute('data-status'), 'valid');
+    assert.match(await verdict.textContent() ?? '', /✓ 有效这张电子证照真实有效/);
+    assert.equal(await page.getByTestId('license-identifier').textContent(), fixture.validLicense.identifier);
+    assert.match(await page.getByTestId('license-issuer').textContent() ?? '', /^MarketRegulationMSP 11320000MB12345675$/);
+    assert.equal(await page.getByTestId('seal-check').textContent(), '✓ 二维码上的发证部门 SM2 签章验证通过');
+    assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true);
+    await shot(page, 'license-valid-pasted');
+    await page.close();
+  });
+
+  test('a valid license by a picture of its QR code, read in the browser', async () => {
+    const page = await verifyPage();
+    await page.locator('input[name=image]').setInputFiles({ name: 'license-qr.png', mimeType: 'image/png', buffer: await qrPicture(fixture.validLicense.qr) });
+    const verdict = page.getByTestId('license-verdict');
+    await verdict.waitFor();
+    assert.equal(await verdict.getAttribute('data-status'), 'valid');
+    assert.equal(await page.locator('textarea[name=qr]').inputValue(), fixture.validLicense.qr);
+    await page.getByText('已从图片读出二维码内容。').waitFor();
+    await shot(page, 'license-valid-picture');
+    await page.close();
+  });
+
+  test('a revoked license says so, who revoked it and why, in Chinese and in English', async () => {
+    const page = await verifyPage();
+    await page.locator('textarea[name=qr]').fill(fixture.revokedLicense.qr);
+    await page.getByRole('button', { name: '验证' }).click();
+    const verdict = page.getByTestId('license-verdict');
+    await verdict.waitFor();
+    assert.equal(await verdict.getAttribute('data-status'), 'revoked');
+    assert.match(await verdict.textContent() ?? '', /✗ 已吊销这张证照真实，但已被吊销，不再有效。/);
+    assert.equal(await page.getByTestId('status-reason').textContent(), fixture.revokedLicense.reason);
+    assert.match(await verdict.textContent() ?? '', /决定部门MarketRegulationMSP/);
+    await shot(page, 'license-revoked');
+    await page.getByTestId('language').click();
+    assert.match(await verdict.textContent() ?? '', /✗ RevokedThis license is genuine but was revoked/);
+    await shot(page, 'license-revoked-en');
+    await page.getByTestId('language').click();
+    await page.close();
+  });
+
+  test('bad input gets a message on the page: nothing entered, garbage, an unknown license, a tampered code, a picture with no QR code, a file that is no picture', async () => {
+    const page = await verifyPage();
+    const problem = page.getByTestId('verify-problem');
+    const textarea = page.locator('textarea[name=qr]');
+    const submit = () => page.getByRole('button', { name: '验证' }).click();
+
+    await submit();
+    assert.match(await page.getByRole('alert').textContent() ?? '', /请先粘贴二维码内容或上传二维码图片。/);
+
+    await textarea.fill('hello, is this a license?');
+    await submit();
+    await problem.waitFor();
+    assert.match(await problem.textContent() ?? '', /✗ 无法识别：这不是有效的电子证照二维码内容.*starts with CTEL:1:.*\(invalid_request\)/);
+
+    const unknown = formatLicenseIdentifier({ typeCode: '11320000MB12345675001', issuerUscc: '11320000MB12345675', serial: 'NEVERISSUED', version: 1 });
+    await textarea.fill(unknown);
+    await submit();
+    await page.getByText('账本上没有这张证照').waitFor();
+    assert.equal(await problem.getAttribute('data-check'), 'unknown_license');
+
+    const genuine = decodeLicenseQr(fixture.validLicense.qr);
+    await textarea.fill(encodeLicenseQr({ ...genuine, documentDigest: sm3('a forged licence document').toString('hex') }));
+    await submit();
+    await page.getByText('验证未通过：这不是一张可信的电子证照').waitFor();
+    assert.equal(await problem.getAttribute('data-check'), 'bad_signature');
+    assert.match(await problem.textContent() ?? '', /二维码的内容与签章不符：内容被改动过，或不是由发证部门生成的。/);
+    assert.equal(await page.getByTestId('license-verdict').count(), 0);
+    await shot(page, 'license-tampered');
+
+    const image = page.locator('input[name=image]');
+    const blank = await browser.newPage({ viewport: { width: 400, height: 300 } });
+    await blank.setContent('<p style="font:24px sans-serif">营业执照（无二维码）</p>');
+    await image.setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: await blank.screenshot({ type: 'png' }) });
+    await blank.close();
+    await page.getByText(/这张图片中没有找到可以读取的二维码/).waitFor();
+    await image.setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all') });
+    await page.getByText(/无法打开这个文件：它不是浏览器能显示的图片/).waitFor();
+    await shot(page, 'license-no-qr');
+    await page.close();
+  });
+});
+
+describe('staff, following a license\'s provenance', () => {
+  test('the timeline shows issuance and each use; from a revoked license\'s verification to its timeline, the move with its reason, and on to its transaction', async () => {
+    const page = await newPage();
+    await staffSignIn(page);
+    await page.goto(`${fixture.url}#/licenses`);
+    await page.locator('input[name=identifier]').focus();
+    await page.keyboard.insertText(fixture.validLicense.identifier);
+    await page.keyboard.press('Enter');
+    const timeline = page.getByTestId('timeline');
+    await timeline.locator('li').first().waitFor();
+    assert.deepEqual(await timeline.locator('li').evaluateAll((items) => items.map((item) => item.getAttribute('data-kind'))), ['issued', 'used']);
+    assert.match(await timeline.locator('li[data-kind=issued]').textContent() ?? '', /^签发MarketRegulationMSP.*区块#\d+交易/);
+    assert.match(await timeline.locator('li[data-kind=used]').textContent() ?? '', /^用证CreditOfficeMSP.*案件编号XY-2027-000088用途credit-repair\.review.*当时状态有效/);
+    assert.equal(await page.getByTestId('timeline-status').getAttribute('data-status'), 'valid');
+    await shot(page, 'license-timeline');
+
+    await page.goto(`${fixture.url}#/verify`);
+    await page.locator('textarea[name=qr]').fill(fixture.revokedLicense.qr);
+    await page.getByRole('button', { name: '验证' }).click();
+    await page.getByText('查看这张证照的溯源记录（需工作人员登录）').click();
+    await timeline.locator('li[data-kind=status-changed]').waitFor();
+    assert.deepEqual(await timeline.locator('li').evaluateAll((items) => items.map((item) => item.getAttribute('data-kind'))), ['issued', 'status-changed']);
+    const revocation = timeline.locator('li[data-kind=status-changed]');
+    assert.match(await revocation.textContent() ?? '', /^吊销MarketRegulationMSP/);
+    assert.equal(await revocation.getByTestId('event-reason').textContent(), fixture.revokedLicense.reason);
+    assert.equal(await page.getByTestId('timeline-status').getAttribute('data-status'), 'revoked');
+    await shot(page, 'license-timeline-revoked');
+    await revocation.locator('a[href^="#/transactions/"]').click();
+    await page.getByTestId('contract-function').waitFor();
+    assert.match(await page.getByTestId('contract-function').textContent() ?? '', /license:changeStatus/);
+    assert.equal(await page.getByTestId('validation-code').textContent(), 'VALID');
+    await shot(page, 'license-revocation-transaction');
+    await page.goto(`${fixture.url}#/licenses/1.2.156.3005.2.nonsense`);
+    assert.match(await page.getByRole('alert').textContent() ?? '', /invalid_request/);
     await page.close();
   });
 });

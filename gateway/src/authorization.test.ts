@@ -71,6 +71,7 @@ const probes: Record<OperationId, Probe> = {
   listHolderLicenses: { method: 'POST', url: '/api/v1/licenses/holder-search', body: () => ({ holder: { kind: 'enterprise', uscc: '914403001922038216' }, purpose: 'probe', caseReference: 'probe' }), admitted: { status: 503, code: 'ledger_unavailable' } },
   verifyLicense: { method: 'POST', url: '/api/v1/licenses/verify', body: () => ({ identifier: license }), admitted: { status: 503, code: 'ledger_unavailable' } },
   recordLicenseUse: { method: 'POST', url: `/api/v1/licenses/${license}/uses`, body: () => ({ caseReference: 'probe', purpose: 'probe' }), admitted: { status: 503, code: 'ledger_unavailable' } },
+  getLicenseTimeline: { method: 'GET', url: `/api/v1/licenses/${license}/timeline`, admitted: { status: 503, code: 'ledger_unavailable' } },
   listMyLicenses: { method: 'GET', url: '/api/v1/me/licenses', admitted: { status: 503, code: 'ledger_unavailable' } },
   createAnnotatedCopy: { method: 'POST', url: `/api/v1/me/licenses/${license}/annotated-copies`, body: () => ({ purpose: 'probe', recipient: 'probe', validUntil: '2027-02-01T00:00:00Z' }), admitted: { status: 503, code: 'ledger_unavailable' } },
   submitCreditRecord: { method: 'POST', url: '/api/v1/credit/records', body: () => ({ subject: { kind: 'enterprise', uscc: '914403001922038216' }, category: 'administrative-penalty', severity: 'ordinary', occurredAt: '2027-01-01T00:00:00Z', reference: 'probe', documentDigest: '0'.repeat(64) }), admitted: { status: 409, code: 'conflict' } },

@@ -49,6 +49,9 @@ export const authorizationTable = {
   listHolderLicenses: ['department-officer'],
   verifyLicense: 'public',
   recordLicenseUse: ['department-officer'],
+  // A license's uses name departments, officers' pseudonyms and cases: what the blocks already
+  // show the channel's members and auditors, and no more public than they are.
+  getLicenseTimeline: ['department-officer', 'credit-officer', 'auditor', 'admin'],
   listMyLicenses: ['citizen'],
   createAnnotatedCopy: ['citizen'],
   searchTrails: ['auditor'],

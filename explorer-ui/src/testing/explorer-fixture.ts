@@ -7,7 +7,8 @@ import { bundleExplorer } from '../bundle';
 /**
  * A real gateway on a real embedded ledger, listening on a free port, serving a fresh build of
  * the explorer, and the off-chain index that serves citizens' logs, with a little real history: a catalog item, a citizen with an SM2 key, their
- * consent, a granted access and a refused one. For the browser journeys and the bench.
+ * consent, a granted access and a refused one; an e-license type with a license that is valid
+ * and used, and one revoked with its reason. For the browser journeys and the bench.
  */
 export interface ExplorerFixture {
   readonly gateway: LedgerTestGateway;
@@ -18,6 +19,10 @@ export interface ExplorerFixture {
   /** The citizen's granted access and its refused neighbour. */
   readonly grantedTrailId: string;
   readonly consentId: string;
+  /** A valid business license, used once by the credit office, and the QR payload printed on it. */
+  readonly validLicense: { readonly identifier: string; readonly qr: string };
+  /** A business license the market regulator revoked, with the reason. */
+  readonly revokedLicense: { readonly identifier: string; readonly qr: string; readonly reason: string };
   close(): Promise<void>;
 }
 
@@ -25,6 +30,9 @@ const MARKET = 'MarketRegulationMSP';
 const CREDIT = 'CreditOfficeMSP';
 const PURPOSE = 'credit-repair.review';
 const IDENTITY_NUMBER = '110101199003074258';
+const MARKET_USCC = '11320000MB12345675';
+const BUSINESS_LICENSE = `${MARKET_USCC}001`;
+const REVOCATION_REASON = '吊销：行政处罚决定书 苏市监罚〔2027〕12号';
 
 export async function startExplorerFixture(): Promise<ExplorerFixture> {
   const { outDir } = await bundleExplorer(`${__dirname}/../..`);
@@ -61,6 +69,21 @@ export async function startExplorerFixture(): Promise<ExplorerFixture> {
     assert.equal(refused.status, 403, JSON.stringify(refused.body));
     await gateway.untilIndexed(granted.body.receipt.trailId, refused.body.error.details.refusalTrailId);
 
+    const marketOfficer = await gateway.userWithToken('department-officer', MARKET);
+    const type = await call('POST', '/api/v1/licenses/types', admin.token, { code: BUSINESS_LICENSE, name: '营业执照', issuers: [{ department: MARKET, uscc: MARKET_USCC }], supervisors: [], validity: { maxValidityDays: null }, metadataFields: [{ name: 'enterpriseName', label: '名称', required: true }] });
+    assert.equal(type.status, 201, JSON.stringify(type.body));
+    const issue = async (caseReference: string, enterpriseName: string, uscc: string) => {
+      const issued = await call('POST', '/api/v1/licenses', marketOfficer.token, { typeCode: BUSINESS_LICENSE, holder: { kind: 'enterprise', uscc }, caseReference, validFrom: '2027-01-04', validUntil: null, metadata: { enterpriseName }, document: Buffer.from(`%PDF-1.7 营业执照 ${enterpriseName}`).toString('base64') });
+      assert.equal(issued.status, 201, JSON.stringify(issued.body));
+      return { identifier: issued.body.license.identifier as string, qr: issued.body.qr as string };
+    };
+    const validLicense = await issue('YWTB-2027-000301', '苏州某某科技有限公司', '914403001922038216');
+    const used = await call('POST', `/api/v1/licenses/${validLicense.identifier}/uses`, officer.token, { caseReference: 'XY-2027-000088', purpose: 'credit-repair.review' });
+    assert.equal(used.status, 201, JSON.stringify(used.body));
+    const revokedLicense = await issue('YWTB-2027-000302', '苏州某某餐饮有限公司', '91320508MA1MXXR8QF');
+    const revoked = await call('POST', `/api/v1/licenses/${revokedLicense.identifier}/status`, marketOfficer.token, { action: 'revoke', reason: REVOCATION_REASON });
+    assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
+
     return {
       gateway,
       url: `http://127.0.0.1:${address.port}/explorer/`,
@@ -68,6 +91,8 @@ export async function startExplorerFixture(): Promise<ExplorerFixture> {
       citizen: { username: citizen.username, privateKeyPem: keys.privateKey.toPem(), token: citizenToken },
       grantedTrailId: granted.body.receipt.trailId,
       consentId: consent.body.authorizationId,
+      validLicense,
+      revokedLicense: { ...revokedLicense, reason: REVOCATION_REASON },
       close: () => gateway.close(),
     };
   } catch (error) {

@@ -126,6 +126,26 @@ export const RecordUseResponse = Type.Object({
   verification: LicenseVerificationResponse,
 });
 
+const Where = {
+  department: Type.String({ description: 'The department whose transaction it was (the issuer, the mover, or the user).' }),
+  transactionId: Type.String({ description: 'The transaction that recorded it (see GET /api/v1/transactions/{id}).' }),
+  blockNumber: Type.Integer({ description: 'The block that holds that transaction.' }),
+};
+const TimelineEvent = Type.Union([
+  Type.Object({ kind: Type.Literal('issued'), at: LedgerTime, ...Where, version: Type.String({ description: 'This identifier: its version is its second-to-last part.' }), supersedes: Type.Optional(Type.String({ description: 'For a version after the first: the version it replaced.' })) }),
+  Type.Object({ kind: Type.Literal('status-changed'), at: LedgerTime, ...Where, action: Type.Union(['suspend', 'reinstate', 'revoke', 'cancel'].map((a) => Type.Literal(a))), from: Type.String(), to: Type.String(), reason: Type.String() }),
+  Type.Object({ kind: Type.Literal('new-version'), at: LedgerTime, ...Where, supersededBy: Type.String({ description: 'The next version\'s identifier.' }), reason: Type.String() }),
+  Type.Object({ kind: Type.Literal('used'), at: LedgerTime, ...Where, officer: Type.String({ description: 'The officer, by pseudonym.' }), caseReference: Type.String(), purpose: Type.String(), statusAtUse: Status }),
+  Type.Object({ kind: Type.Literal('expired'), at: Type.String({ description: 'The end of the last valid day (China Standard Time): expiry is read from the date, no transaction makes it.' }) }),
+]);
+export const LicenseTimelineResponse = Type.Object({
+  identifier: Type.String(),
+  status: Status,
+  checkedAt: LedgerTime,
+  license: LicenseView,
+  events: Type.Array(TimelineEvent, { description: 'Oldest first.' }),
+});
+
 export const AnnotatedCopyRequest = Type.Object({
   purpose: Text(200, 'What the copy may be used for, e.g. 办理贷款.'),
   recipient: Text(200, 'Who may rely on it, e.g. a bank\'s name.'),

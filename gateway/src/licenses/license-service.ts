@@ -26,6 +26,7 @@ import {
   type StoredLicenseType,
   type StoredLicenseUse,
 } from '@citytrust/shared';
+import { common } from '@hyperledger/fabric-protos';
 import { ApiError, ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from '../errors';
 import { LedgerRejectedError } from '../ledger/fabric-ledger';
 import type { Ledger } from '../ledger/ledger';
@@ -33,6 +34,7 @@ import type { SealService } from '../seals/seal-service';
 import type { Officer, ShareTrailReceipt, TrailService } from '../trails/trail-service';
 import { holderLicenses, LICENSE_DATA_ITEM } from './license-data-source';
 import type { LicenseStatusView } from './license-status-view';
+import { licenseTimelineOf, type LicenseRecordVersion, type LicenseTimeline } from './license-timeline';
 
 /** 422 `license_refused`: a license, its QR or a document failed a check; `details.check` names it. */
 export class LicenseRefusedApiError extends ApiError {
@@ -107,6 +109,8 @@ export interface LicenseService {
   verify(request: VerifyRequest): Promise<LicenseVerificationView>;
   /** A department relied on a license in a case (用证): verified, then recorded with the status it found. */
   recordUse(officer: Officer, identifier: string, caseReference: string, purpose: string): Promise<{ use: StoredLicenseUse; verification: LicenseVerificationView }>;
+  /** Its provenance from the ledger, oldest first: issuance, moves with their reasons, new versions and uses, each with its transaction and block. */
+  timeline(identifier: string): Promise<LicenseTimeline>;
   /** The citizen's annotated copy (加注件) of one of their licenses, for one use, until a time. */
   annotateCopy(subjectKey: string, identifier: string, use: { purpose: string; recipient: string; validUntil: string }): Promise<{ copy: StoredAnnotatedCopy; qr: string }>;
 }
@@ -267,6 +271,17 @@ export function newLicenseService({ ledger, seals, trails, platformDepartment, o
       return { use, verification };
     },
 
+    async timeline(identifier) {
+      requireIdentifier('identifier', identifier);
+      const checkedAt = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
+      const [history, uses] = await Promise.all([
+        evaluate<LicenseRecordVersion[]>('licenseHistory', [identifier]),
+        evaluate<StoredLicenseUse[]>('listUses', [identifier]),
+      ]);
+      const blocks = await blockNumbersOf([...history.map((h) => h.transactionId), ...uses.map((u) => u.useId)]);
+      return licenseTimelineOf(history, uses, checkedAt, (transactionId) => blocks.get(transactionId)!);
+    },
+
     async annotateCopy(subjectKey, identifier, use) {
       const license = await getLicense(identifier).catch((error: unknown) => {
         throw error instanceof NotFoundError ? notYours(identifier) : error;
@@ -277,6 +292,19 @@ export function newLicenseService({ ledger, seals, trails, platformDepartment, o
       return { copy, qr: encodeLicenseQr({ kind: 'annotated-copy', ...record, keyId: copy.seal.keyId, signature: copy.seal.signature }) };
     },
   };
+
+  /** Where each transaction landed on the chain, a few look-ups at a time. */
+  async function blockNumbersOf(transactionIds: readonly string[]): Promise<Map<string, number>> {
+    const numbers = new Map<string, number>();
+    const pending = [...new Set(transactionIds)];
+    const worker = async () => {
+      for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+        numbers.set(id, common.Block.deserializeBinary(await ledger.blockOfTransaction(id)).getHeader()!.getNumber());
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
+    return numbers;
+  }
 
   async function checkCopy(payload: Extract<LicenseQrPayload, { kind: 'annotated-copy' }>, use: VerifyRequest['use'], at: string): Promise<LicenseVerificationView['copy']> {
     const digest = sm3(canonicalJson({ type: ANNOTATED_COPY_STATEMENT_TYPE, identifier: payload.identifier, documentDigest: payload.documentDigest, purpose: payload.purpose, recipient: payload.recipient, validUntil: payload.validUntil })).toString('hex');

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeLicenseQr, encodeLicenseQr, generateSm2KeyPair, licenseQrDigest, sealKeyId, sm2Sign, sm3, verifyLicenseQrOffline, type LicenseQr, type SealKey } from '@citytrust/shared';
+import { decodeLicenseQr, encodeLicenseQr, formatLicenseIdentifier, generateSm2KeyPair, licenseQrDigest, sealKeyId, sm2Sign, sm3, verifyLicenseQrOffline, type LicenseQr, type SealKey } from '@citytrust/shared';
 import { startLedgerTestGateway, type LedgerTestGateway } from '../test-support/ledger-test-gateway';
 import { LICENSE_DATA_ITEM } from './license-data-source';
 
@@ -52,6 +52,7 @@ before(async () => {
   tokens.marketOfficer = (await gateway.userWithToken('department-officer', MARKET)).token;
   tokens.creditOfficer = (await gateway.userWithToken('department-officer', CREDIT)).token;
   tokens.platformAdmin = (await gateway.userWithToken('admin', PLATFORM)).token;
+  tokens.auditor = (await gateway.userWithToken('auditor')).token;
   const subjectKey = gateway.services.subjectKeys.derive(IDENTITY_NUMBER);
   const citizen = await gateway.services.users.create({ username: 'citizen.licenses', role: 'citizen', subjectKey, citizenPublicKey: 'not used: these tests sign in with tokens' }, 'licenses test');
   tokens.citizen = gateway.services.tokens.issue(citizen.id, citizen.role).token;
@@ -238,6 +239,67 @@ describe('uses, holders and annotated copies', () => {
     const enterprises = await issue();
     const notMine = await call('POST', `/api/v1/me/licenses/${enterprises.license.identifier}/annotated-copies`, tokens.citizen, { ...use, validUntil });
     assert.deepEqual([notMine.status, notMine.body.error.code], [404, 'not_found']);
+  });
+});
+
+describe('a license\'s timeline, read from the ledger', () => {
+  /** Where the explorer's own block decoding says a transaction landed: a second, independent reading of the chain. */
+  const blockOf = async (transactionId: string) => (await call('GET', `/api/v1/transactions/${transactionId}`, tokens.auditor)).body.blockNumber as number;
+
+  test('issued, used, suspended and reinstated with reasons, changed into a new version, and that version revoked: in order, each with its department, transaction and block', async () => {
+    const issued = await issue();
+    const id = issued.license.identifier;
+    const used = await call('POST', `/api/v1/licenses/${id}/uses`, tokens.creditOfficer, { caseReference: 'XY-2027-9', purpose: 'credit-repair.review' });
+    const suspended = await call('POST', `/api/v1/licenses/${id}/status`, tokens.marketOfficer, { action: 'suspend', reason: '涉嫌虚假登记' });
+    const reinstated = await call('POST', `/api/v1/licenses/${id}/status`, tokens.marketOfficer, { action: 'reinstate', reason: '调查结束' });
+    const changed = await call('POST', `/api/v1/licenses/${id}/versions`, tokens.marketOfficer, { reason: '变更经营范围', caseReference: nextCase(), validFrom: '2027-03-01', validUntil: null, metadata: { enterpriseName: '某某科技有限公司' }, documentDigest: '1'.repeat(64) });
+    const next = changed.body.license.identifier as string;
+    const revoked = await call('POST', `/api/v1/licenses/${next}/status`, tokens.marketOfficer, { action: 'revoke', reason: '吊销: 行政处罚决定书 2027-002' });
+    assert.deepEqual([used.status, suspended.status, reinstated.status, changed.status, revoked.status], [201, 200, 200, 201, 200]);
+
+    const first = await call('GET', `/api/v1/licenses/${id}/timeline`, tokens.auditor);
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.deepEqual([first.body.identifier, first.body.status, first.body.license.supersededBy], [id, 'changed', next]);
+    const issueTx = (first.body.events[0] as { transactionId: string }).transactionId;
+    assert.deepEqual(first.body.events, [
+      { kind: 'issued', at: issued.license.issuedAt, department: MARKET, transactionId: issueTx, blockNumber: await blockOf(issueTx), version: id },
+      { kind: 'used', at: used.body.use.recordedAt, department: CREDIT, transactionId: used.body.use.useId, blockNumber: await blockOf(used.body.use.useId), officer: used.body.use.officer, caseReference: 'XY-2027-9', purpose: 'credit-repair.review', statusAtUse: 'valid' },
+      { kind: 'status-changed', at: suspended.body.lastChange.at, department: MARKET, transactionId: suspended.body.lastChange.transactionId, blockNumber: await blockOf(suspended.body.lastChange.transactionId), action: 'suspend', from: 'valid', to: 'suspended', reason: '涉嫌虚假登记' },
+      { kind: 'status-changed', at: reinstated.body.lastChange.at, department: MARKET, transactionId: reinstated.body.lastChange.transactionId, blockNumber: await blockOf(reinstated.body.lastChange.transactionId), action: 'reinstate', from: 'suspended', to: 'valid', reason: '调查结束' },
+      { kind: 'new-version', at: changed.body.previous.lastChange.at, department: MARKET, transactionId: changed.body.previous.lastChange.transactionId, blockNumber: await blockOf(changed.body.previous.lastChange.transactionId), supersededBy: next, reason: '变更经营范围' },
+    ]);
+    const blocks = (first.body.events as Array<{ blockNumber: number }>).map((e) => e.blockNumber);
+    assert.deepEqual(blocks, [...blocks].sort((a, b) => a - b));
+
+    const second = await call('GET', `/api/v1/licenses/${next}/timeline`, tokens.marketOfficer);
+    assert.deepEqual(second.body.events.map((e: { kind: string; supersedes?: string; action?: string; reason?: string; transactionId: string }) => [e.kind, e.supersedes ?? e.action, e.reason]), [
+      ['issued', id, undefined],
+      ['status-changed', 'revoke', '吊销: 行政处罚决定书 2027-002'],
+    ]);
+    assert.equal(second.body.events[0].transactionId, changed.body.previous.lastChange.transactionId);
+    assert.equal(second.body.status, 'revoked');
+  });
+
+  test('an expired license ends with its expiry, which no transaction made', async () => {
+    const yesterday = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    const { license } = await issue({ typeCode: FOOD_PERMIT, validFrom: '2026-01-01', validUntil: yesterday });
+    const timeline = await call('GET', `/api/v1/licenses/${license.identifier}/timeline`, tokens.creditOfficer);
+    assert.equal(timeline.body.status, 'expired');
+    assert.deepEqual(timeline.body.events.map((e: { kind: string }) => e.kind), ['issued', 'expired']);
+    assert.deepEqual(timeline.body.events[1], { kind: 'expired', at: new Date(Date.parse(`${yesterday}T00:00:00+08:00`) + 86_400_000).toISOString().replace('Z', '000000Z') });
+  });
+
+  test('an unknown license is 404, a mistyped identifier 400, and a citizen or an anonymous caller may not read it', async () => {
+    const unknown = formatLicenseIdentifier({ typeCode: BUSINESS_LICENSE, issuerUscc: MARKET_USCC, serial: 'NEVERISSUED', version: 1 });
+    const missing = await call('GET', `/api/v1/licenses/${unknown}/timeline`, tokens.auditor);
+    assert.deepEqual([missing.status, missing.body.error.code, missing.body.error.details.check], [404, 'not_found', 'unknown_license']);
+    const typo = await call('GET', `/api/v1/licenses/${unknown.slice(0, -1)}${unknown.endsWith('A') ? 'B' : 'A'}/timeline`, tokens.auditor);
+    assert.deepEqual([typo.status, typo.body.error.code, typo.body.error.details.part], [400, 'invalid_request', 'check']);
+    const { license } = await issue();
+    const citizen = await call('GET', `/api/v1/licenses/${license.identifier}/timeline`, tokens.citizen);
+    assert.deepEqual([citizen.status, citizen.body.error.code], [403, 'forbidden']);
+    const anonymous = await call('GET', `/api/v1/licenses/${license.identifier}/timeline`);
+    assert.deepEqual([anonymous.status, anonymous.body.error.code], [401, 'unauthenticated']);
   });
 });
 

@@ -2,6 +2,8 @@ import type { ComponentChildren } from 'preact';
 import type { MessageKey } from '../i18n';
 import { BlocksView, BlockView } from './blocks-view';
 import { CitizenPortal } from './citizen-portal';
+import { LicenseTimelineView, LicensesView } from './license-timeline-view';
+import { LicenseVerifyView } from './license-verify-view';
 import { NetworkView } from './network-view';
 import { SignInView } from './sign-in-view';
 import { TransactionsView, TransactionView } from './transactions-view';
@@ -32,6 +34,9 @@ export const explorerViews: readonly ExplorerView[] = [
   { path: '/blocks/:number', roles: staff, signIn: true, render: (p) => <BlockView number={p.number!} /> },
   { path: '/transactions', nav: 'navTransactions', roles: staff, signIn: true, render: () => <TransactionsView /> },
   { path: '/transactions/:transactionId', roles: staff, signIn: true, render: (p) => <TransactionView transactionId={p.transactionId!} /> },
+  { path: '/licenses', nav: 'navLicenses', roles: staff, signIn: true, render: () => <LicensesView /> },
+  { path: '/licenses/:identifier', roles: staff, signIn: true, render: (p) => <LicenseTimelineView identifier={p.identifier!} /> },
+  { path: '/verify', nav: 'navVerifyLicense', roles: 'anyone', signIn: false, render: () => <LicenseVerifyView /> },
   { path: '/citizen', nav: 'navCitizen', roles: 'anyone', signIn: false, render: () => <CitizenPortal /> },
   { path: '/login', roles: 'anyone', signIn: false, render: () => <SignInView citizen={false} /> },
 ];

@@ -14,6 +14,7 @@ import {
   IssueLicenseRequest,
   IssueLicenseResponse,
   LicenseList,
+  LicenseTimelineResponse,
   LicenseTypeRequest,
   LicenseTypeView,
   LicenseVerificationResponse,
@@ -134,6 +135,16 @@ export function licenseRoutes({ licenses, subjectKeys }: GatewayServices): Fasti
         response: responses({ 201: RecordUseResponse }, [400, 401, 403, 404, 422, 503]),
       },
     }, async (request, reply) => reply.status(201).send(await licenses.recordUse(officerOf(request.principal!), request.params.identifier, request.body.caseReference, request.body.purpose)));
+
+    app.get('/api/v1/licenses/:identifier/timeline', {
+      schema: {
+        operationId: 'getLicenseTimeline', tags,
+        summary: 'A license\'s provenance from the ledger: issued, moved (with reasons), changed into new versions and used, each with its department, transaction and block',
+        description: 'Read from the ledger itself: the license record\'s history and the uses recorded under it, oldest first. Verifications through `POST /api/v1/licenses/verify` are reads and leave no trace; a use (`POST /api/v1/licenses/{identifier}/uses`) does. An unknown license is **404**; a mistyped identifier **400**.',
+        params: IdentifierParams,
+        response: responses({ 200: LicenseTimelineResponse }, [400, 401, 403, 404, 503]),
+      },
+    }, async (request) => licenses.timeline(request.params.identifier));
 
     app.get('/api/v1/me/licenses', {
       schema: {
