@@ -81,7 +81,7 @@ describe('staff', () => {
     await shot(page, 'blocks');
 
     const transactions = await fixture.gateway.server.inject({ method: 'GET', url: '/api/v1/transactions?limit=100', headers: { authorization: `Bearer ${fixture.auditor.token}` } });
-    const sealed = (transactions.json().transactions as Array<{ transactionId: string; function?: string; blockNumber: number }>).find((t) => t.function === 'recordAccess')!;
+    const sealed = (transactions.json().transactions as Array<{ transactionId: string; function?: string; creator: string; blockNumber: number }>).find((t) => t.function === 'recordAccess' && t.creator === 'CreditOfficeMSP')!;
     await page.goto(`${fixture.url}#/blocks/${sealed.blockNumber}`);
     await page.locator(`a[href="#/transactions/${sealed.transactionId}"]`).click();
     await page.getByTestId('seal').waitFor();
@@ -175,7 +175,7 @@ describe('an auditor', () => {
     await form.locator('select[name=outcome]').selectOption('refused');
     await form.getByRole('button', { name: '查询' }).click();
     await page.waitForFunction(() => document.querySelector('[data-testid=trace-results]')?.getAttribute('data-rows') === '1');
-    assert.match((await traced(page))[0]!, /被拒绝CreditOfficeMSP · MR-PERSON-LICENCE · marketing/);
+    assert.match((await traced(page))[0]!, /^被拒绝 CreditOfficeMSP · MR-PERSON-LICENCE · marketing /);
 
     // A window that ended before any of it: nothing.
     await form.locator('input[name=from]').fill('2001-01-01T00:00');
@@ -300,7 +300,7 @@ describe('a citizen, on a phone', () => {
     await citizenSignIn(page);
     assert.equal(await page.getByTestId('user').textContent(), fixture.citizen.username);
     const entries = page.getByTestId('trails').locator('li.trail');
-    assert.equal(await entries.count(), 2);
+    assert.equal(await entries.count(), 3);
     await shot(page, 'citizen-log');
     await page.locator('select[name=outcome]').selectOption('refused');
     assert.equal(await entries.count(), 1);
