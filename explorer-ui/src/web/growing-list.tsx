@@ -70,7 +70,8 @@ export function GrowingList<T>({ query, load, rowHeight, row, label, testId, emp
   }
   return (
     <>
-      <div class="virtual" ref={scroller} onScroll={measure} data-testid={testId} data-rows={rows.length} aria-label={label} tabIndex={0}>
+      <div class="virtual" ref={scroller} onScroll={measure} data-testid={testId} data-rows={rows.length} aria-label={label} tabIndex={0}
+        style={{ height: `min(70vh, ${Math.max(1, rows.length) * rowHeight + 2}px)` /* a short answer gets a short list */ }}>
         <div style={{ height: `${rows.length * rowHeight}px`, position: 'relative' }}>{visible}</div>
       </div>
       <p class="muted" aria-live="polite">{done ? `${t('end')} (${rows.length})` : t('loading')}</p>

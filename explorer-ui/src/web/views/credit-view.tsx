@@ -83,8 +83,8 @@ export function CreditView() {
             <span>{formatTime(standing.evaluatedAt)}</span>
           </>;
           return enterprise
-            ? <a key={standing.subject} class="row" style={style} href={`#/credit/enterprises/${standing.subject.slice(2)}`} data-subject={standing.subject}>{cells}</a>
-            : <div key={standing.subject} class="row" style={style} title={t('personByIdentity')} data-subject={standing.subject}>{cells}</div>;
+            ? <a key={standing.subject} class="row subject" style={style} href={`#/credit/enterprises/${standing.subject.slice(2)}`} data-subject={standing.subject}>{cells}</a>
+            : <div key={standing.subject} class="row subject" style={style} title={t('personByIdentity')} data-subject={standing.subject}>{cells}</div>;
         }} />
     </section>
   );
