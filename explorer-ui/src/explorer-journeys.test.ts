@@ -12,8 +12,10 @@ import { startExplorerFixture, type ExplorerFixture } from './testing/explorer-f
  * gateway on the real embedded ledger: staff see the network, blocks and transactions; a
  * citizen signs in with an SM2 key that signs in the page, sees who used their data, verifies
  * a proof in the browser, objects, revokes and grants consent; anyone verifies an e-license by
- * its QR text or a picture of its QR code, and staff follow a license's timeline; tampered
- * proofs and QR codes, unknown ids and expired sessions get a message, never a blank page. Screenshots go to
+ * its QR text or a picture of its QR code, and staff follow a license's timeline; an auditor
+ * traces a subject's trails and reads the anomaly report; a credit officer searches subjects,
+ * opens a profile and sees the grade distribution; tampered proofs and QR codes, unknown ids,
+ * expired sessions and a role the gateway refuses get a message, never a blank page. Screenshots go to
  * test-artifacts/explorer/ at the repository's root (git-ignored).
  */
 const artifacts = join(__dirname, '..', '..', 'test-artifacts', 'explorer');
@@ -39,13 +41,13 @@ async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 
-async function staffSignIn(page: Page): Promise<void> {
+async function staffSignIn(page: Page, user = fixture.auditor): Promise<void> {
   await page.goto(fixture.url);
   // Keyboard only: the sign-in form is reachable and submittable without a mouse.
   await page.locator('input[name=username]').focus();
-  await page.keyboard.type(fixture.auditor.username);
+  await page.keyboard.type(user.username);
   await page.keyboard.press('Tab');
-  await page.keyboard.type(fixture.auditor.password);
+  await page.keyboard.type(user.password);
   await page.keyboard.press('Enter');
   await page.getByTestId('user').waitFor();
 }
@@ -82,7 +84,7 @@ describe('staff', () => {
     await shot(page, 'blocks');
 
     const transactions = await fixture.gateway.server.inject({ method: 'GET', url: '/api/v1/transactions?limit=100', headers: { authorization: `Bearer ${fixture.auditor.token}` } });
-    const sealed = (transactions.json().transactions as Array<{ transactionId: string; function?: string; blockNumber: number }>).find((t) => t.function === 'recordAccess')!;
+    const sealed = (transactions.json().transactions as Array<{ transactionId: string; function?: string; creator: string; blockNumber: number }>).find((t) => t.function === 'recordAccess' && t.creator === 'CreditOfficeMSP')!;
     await page.goto(`${fixture.url}#/blocks/${sealed.blockNumber}`);
     await page.locator(`a[href="#/transactions/${sealed.transactionId}"]`).click();
     await page.getByTestId('seal').waitFor();
@@ -137,16 +139,159 @@ describe('staff', () => {
   });
 });
 
+async function citizenSignIn(page: Page): Promise<void> {
+  await page.goto(`${fixture.url}#/citizen`);
+  await page.locator('input[name=username]').fill(fixture.citizen.username);
+  await page.locator('textarea[name=key]').fill(fixture.citizen.privateKeyPem);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('trails').waitFor();
+}
+
+describe('an auditor', () => {
+  /** The trails the trace list holds, each as "department outcome". */
+  const traced = async (page: Page) => {
+    const list = page.getByTestId('trace-results');
+    await list.waitFor();
+    return list.locator('.trace-row').evaluateAll((rows) => rows.map((row) => `${row.textContent}`));
+  };
+
+  test('traces a subject by identity number, narrows by department and time window, and opens a trail\'s transaction and proof', async () => {
+    const page = await newPage();
+    const urls: string[] = [];
+    page.on('request', (request) => urls.push(request.url()));
+    await staffSignIn(page);
+    await page.getByRole('link', { name: '审计追溯' }).click();
+    await page.getByTestId('trace-results').waitFor();
+    const form = page.getByTestId('trace-form');
+    await form.locator('select[name=subjectKind]').selectOption('person');
+    await form.locator('input[name=subject]').fill(fixture.identityNumber);
+    await form.getByRole('button', { name: '查询' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=trace-results]')?.getAttribute('data-rows') === '3');
+    const all = await traced(page);
+    assert.equal(all.filter((row) => row.includes('CreditOfficeMSP')).length, 2);
+    assert.equal(all.filter((row) => row.includes('MarketRegulationMSP')).length, 1);
+    // The identity number went in the search's body, never in an address.
+    assert.equal(urls.some((url) => url.includes(fixture.identityNumber)), false);
+    assert.equal(page.url().includes(fixture.identityNumber), false);
+
+    await form.locator('input[name=department]').fill('CreditOfficeMSP');
+    await form.locator('select[name=outcome]').selectOption('refused');
+    await form.getByRole('button', { name: '查询' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=trace-results]')?.getAttribute('data-rows') === '1');
+    assert.match((await traced(page))[0]!, /^被拒绝 CreditOfficeMSP · MR-PERSON-LICENCE · marketing /);
+
+    // A window that ended before any of it: nothing.
+    await form.locator('input[name=from]').fill('2001-01-01T00:00');
+    await form.locator('input[name=until]').fill('2001-12-31T00:00');
+    await form.getByRole('button', { name: '查询' }).click();
+    assert.equal(await page.getByTestId('trace-results-empty').textContent(), '没有符合条件的访问记录。');
+    // A window around now: the refused access again.
+    const local = (date: Date) => new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await form.locator('input[name=from]').fill(local(new Date(Date.now() - 3_600_000)));
+    await form.locator('input[name=until]').fill(local(new Date(Date.now() + 3_600_000)));
+    await form.getByRole('button', { name: '查询' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=trace-results]')?.getAttribute('data-rows') === '1');
+    await shot(page, 'audit-trace');
+
+    const row = page.getByTestId('trace-results').locator('.trace-row').first();
+    await row.getByRole('button', { name: '详情与证明' }).click();
+    const detail = page.getByTestId('trail-detail');
+    assert.match(await detail.textContent() ?? '', /purpose_out_of_scope/);
+    await detail.getByRole('button', { name: '在浏览器中验证' }).click();
+    const report = detail.getByTestId('proof-report');
+    await report.waitFor();
+    assert.equal(await report.getAttribute('data-valid'), 'true');
+    await shot(page, 'audit-trail-proof');
+
+    const transactionId = await row.getAttribute('data-trail');
+    await row.getByRole('link', { name: /^交易/ }).click();
+    await page.getByTestId('contract-function').waitFor();
+    assert.equal(page.url().endsWith(`#/transactions/${transactionId}`), true);
+    assert.match(await page.getByTestId('contract-function').textContent() ?? '', /trail:recordRefusal/);
+    await shot(page, 'audit-trail-transaction');
+    await page.close();
+  });
+
+  test('reads the anomaly report for a chosen period: the out-of-scope attempt, with its department and trail', async () => {
+    const page = await newPage();
+    await staffSignIn(page);
+    await page.goto(`${fixture.url}#/audit/anomalies`);
+    const findings = page.getByTestId('anomalies').locator('li[data-rule]');
+    await findings.first().waitFor();
+    const scope = page.getByTestId('anomalies').locator('li[data-rule="out-of-scope"]');
+    assert.equal(await scope.count(), 1);
+    assert.match(await scope.textContent() ?? '', /超出授权范围CreditOfficeMSP.*purpose_out_of_scope/);
+    await scope.getByText('涉及的留痕 (1)').click();
+    assert.equal(await scope.locator('a[href^="#/transactions/"]').count(), 1);
+    await shot(page, 'audit-anomalies');
+
+    const period = page.getByTestId('period');
+    await period.locator('input[name=from]').fill('2001-01-01');
+    await period.locator('input[name=until]').fill('2001-01-31');
+    await period.getByRole('button', { name: '显示' }).click();
+    await page.getByTestId('no-anomalies').waitFor();
+    assert.equal(await period.locator('select[name=preset]').inputValue(), '');
+    await period.locator('select[name=preset]').selectOption('30');
+    await scope.waitFor();
+    await page.close();
+  });
+
+  test('a citizen who opens the auditor\'s view is refused by the gateway, in words', async () => {
+    const page = await newPage();
+    await citizenSignIn(page);
+    assert.equal(await page.getByRole('link', { name: '审计追溯' }).count(), 0);
+    await page.goto(`${fixture.url}#/audit`);
+    const refusal = page.getByRole('alert').first();
+    await refusal.waitFor();
+    assert.match(await refusal.textContent() ?? '', /^当前身份无权查看此页面。a citizen may not call searchTrails; it is open to: auditor \(forbidden\)/);
+    await shot(page, 'audit-refused-citizen');
+    await page.close();
+  });
+});
+
+describe('a credit officer', () => {
+  test('sees the grade distribution, searches subjects, opens a profile with its factors and asks why its grade changed', async () => {
+    const page = await newPage();
+    await staffSignIn(page, fixture.creditOfficer);
+    assert.equal(await page.getByRole('link', { name: '审计追溯' }).count(), 0);
+    await page.getByRole('link', { name: '信用监管' }).click();
+    const chart = page.getByTestId('grade-chart');
+    await chart.waitFor();
+    assert.deepEqual(await chart.locator('g[data-grade]').evaluateAll((bars) => bars.map((bar) => `${bar.getAttribute('data-grade')}${bar.getAttribute('data-count')}`)), ['A1', 'B1', 'C0', 'D1']);
+    assert.equal(await page.getByTestId('grade-total').textContent(), '3');
+    await page.getByTestId('subjects').locator('.row').first().waitFor();
+    assert.equal(await page.getByTestId('subjects').getAttribute('data-rows'), '3');
+    await shot(page, 'credit-distribution');
+
+    const search = page.getByTestId('subject-search');
+    await search.locator('select[name=list]').selectOption('RED_LIST');
+    await search.getByRole('button', { name: '查询' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=subjects]')?.getAttribute('data-rows') === '1');
+    await page.getByTestId('subjects').locator(`a[data-subject="E:${fixture.enterprises.redListed}"]`).click();
+    const profile = page.getByTestId('credit-profile');
+    await profile.getByTestId('profile-grade').waitFor();
+    assert.equal(await profile.getByTestId('profile-grade').textContent(), 'A');
+    assert.match(await profile.getByTestId('profile-lists').textContent() ?? '', /^RED_LIST/);
+    assert.deepEqual(await profile.getByTestId('factors').locator('tbody tr td:last-child').allTextContents().then((c) => c.sort()), ['+180', '-80']);
+    assert.deepEqual(await profile.getByTestId('profile-records').locator('tbody tr td:nth-child(3)').allTextContents(), ['CreditOfficeMSP', 'MarketRegulationMSP']);
+
+    const change = profile.getByTestId('grade-change');
+    await change.locator('input[name=from]').fill('2001-01-01T00:00:00');
+    const local = new Date(Date.now() + 3_600_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+    await change.locator('input[name=until]').fill(local);
+    await change.getByRole('button', { name: '解释' }).click();
+    assert.match(await change.getByTestId('grade-change-summary').textContent() ?? '', /^尚未评价 → A \(800\)$/);
+    assert.equal(await change.locator('tr[data-change="added"]').count(), 2);
+    await shot(page, 'credit-profile');
+
+    await page.goto(`${fixture.url}#/credit/enterprises/91320214000000099X`);
+    assert.match(await page.getByRole('alert').textContent() ?? '', /subject\.uscc .*\(BAD_USER_INPUT\)/);
+    await page.close();
+  });
+});
+
 describe('a citizen, on a phone', () => {
   const phone = { width: 390, height: 844 };
-
-  async function citizenSignIn(page: Page): Promise<void> {
-    await page.goto(`${fixture.url}#/citizen`);
-    await page.locator('input[name=username]').fill(fixture.citizen.username);
-    await page.locator('textarea[name=key]').fill(fixture.citizen.privateKeyPem);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.getByTestId('trails').waitFor();
-  }
 
   test('signs in with an SM2 key signed in the page, sees who used their data, and filters it', async () => {
     const page = await newPage(phone);
@@ -158,7 +303,7 @@ describe('a citizen, on a phone', () => {
     await citizenSignIn(page);
     assert.equal(await page.getByTestId('user').textContent(), fixture.citizen.username);
     const entries = page.getByTestId('trails').locator('li.trail');
-    assert.equal(await entries.count(), 2);
+    assert.equal(await entries.count(), 3);
     await shot(page, 'citizen-log');
     await page.locator('select[name=outcome]').selectOption('refused');
     assert.equal(await entries.count(), 1);

@@ -3,7 +3,10 @@
  * translation is a type error, not a blank label. The root component re-renders everything when
  * the language changes, so `t` can read the current language directly.
  */
+import { oversightEn, oversightZh } from './i18n-oversight';
+
 const zh = {
+  ...oversightZh,
   appTitle: 'CityTrust 可信账本浏览器',
   skipToContent: '跳到正文',
   language: 'English',
@@ -181,6 +184,7 @@ const zh = {
 export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
+  ...oversightEn,
   appTitle: 'CityTrust ledger explorer',
   skipToContent: 'Skip to content',
   language: '中文',

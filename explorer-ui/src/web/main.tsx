@@ -37,7 +37,7 @@ function App() {
   let content;
   if (!matched) content = <div class="problem" role="alert"><strong>{t('unknownPage')}</strong> <code>{route}</code></div>;
   else if (matched.view.signIn && !session) content = <SignInView citizen={false} />;
-  else if (!visible(matched.view.roles)) content = <div class="problem" role="alert"><strong>{t('forbiddenView')}</strong></div>;
+  else if (!matched.view.gatewayDecides && !visible(matched.view.roles)) content = <div class="problem" role="alert"><strong>{t('forbiddenView')}</strong></div>;
   else content = matched.view.render(matched.params);
   return (
     <>

@@ -26,7 +26,7 @@ export function Problem({ problem, retry }: { problem: Error; retry?: () => void
   const expired = problem instanceof ApiProblem && problem.status === 401;
   return (
     <div class="problem" role="alert">
-      <strong>{expired ? t('sessionExpired') : problem instanceof ApiProblem && problem.status === 404 ? t('notFound') : t('errorTitle')}</strong>
+      <strong>{expired ? t('sessionExpired') : problem instanceof ApiProblem && problem.status === 404 ? t('notFound') : problem instanceof ApiProblem && problem.status === 403 ? t('forbiddenView') : t('errorTitle')}</strong>
       <p>{problem.message}{problem instanceof ApiProblem && problem.code ? <code> ({problem.code})</code> : null}</p>
       {expired ? <a href="#/login">{t('signIn')}</a> : retry ? <button type="button" onClick={retry}>{t('retry')}</button> : null}
     </div>

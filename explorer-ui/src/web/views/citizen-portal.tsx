@@ -132,7 +132,7 @@ function TrailEntry({ trail }: { trail: Trail }) {
   );
 }
 
-function Report({ report }: { report: ProofReport }) {
+export function Report({ report }: { report: ProofReport }) {
   return (
     <div class="report" data-testid="proof-report" data-valid={String(report.valid)} role="status">
       <p class={report.valid ? 'ok' : 'bad'}><strong>{report.valid ? `✓ ${t('proofValid')}` : `✗ ${t('proofInvalid')}`}</strong> <small>#{report.blockNumber} · {report.trustRoots}</small></p>

@@ -1,7 +1,11 @@
 import type { ComponentChildren } from 'preact';
 import type { MessageKey } from '../i18n';
+import { AnomaliesView } from './anomalies-view';
+import { AuditTraceView } from './audit-trace-view';
 import { BlocksView, BlockView } from './blocks-view';
 import { CitizenPortal } from './citizen-portal';
+import { EnterpriseProfileView } from './credit-profile';
+import { CreditView } from './credit-view';
 import { LicenseTimelineView, LicensesView } from './license-timeline-view';
 import { LicenseVerifyView } from './license-verify-view';
 import { NetworkView } from './network-view';
@@ -23,6 +27,11 @@ export interface ExplorerView {
   readonly roles: 'anyone' | 'signed-in' | readonly string[];
   /** Whether the view needs a signed-in user; without one, the sign-in page shows instead. */
   readonly signIn: boolean;
+  /**
+   * Render for anyone signed in, whatever `roles` says, and let the gateway's 403 refuse: for
+   * views whose every byte comes from one gateway operation, so the refusal names who may.
+   */
+  readonly gatewayDecides?: boolean;
   render(params: Record<string, string>): ComponentChildren;
 }
 
@@ -38,6 +47,11 @@ export const explorerViews: readonly ExplorerView[] = [
   { path: '/licenses/:identifier', roles: staff, signIn: true, render: (p) => <LicenseTimelineView identifier={p.identifier!} /> },
   { path: '/verify', nav: 'navVerifyLicense', roles: 'anyone', signIn: false, render: () => <LicenseVerifyView /> },
   { path: '/citizen', nav: 'navCitizen', roles: 'anyone', signIn: false, render: () => <CitizenPortal /> },
+  // Roles as gateway/src/authorization.ts grants searchTrails, getAnomalyReport and queryCreditGraph.
+  { path: '/audit', nav: 'navAudit', roles: ['auditor'], signIn: true, gatewayDecides: true, render: () => <AuditTraceView /> },
+  { path: '/audit/anomalies', roles: ['auditor'], signIn: true, gatewayDecides: true, render: () => <AnomaliesView /> },
+  { path: '/credit', nav: 'navCredit', roles: ['credit-officer', 'auditor'], signIn: true, gatewayDecides: true, render: () => <CreditView /> },
+  { path: '/credit/enterprises/:uscc', roles: ['credit-officer', 'auditor'], signIn: true, gatewayDecides: true, render: (p) => <EnterpriseProfileView uscc={p.uscc!} /> },
   { path: '/login', roles: 'anyone', signIn: false, render: () => <SignInView citizen={false} /> },
 ];
 
