@@ -46,6 +46,18 @@ export function onSessionChange(listener: () => void): () => void {
 }
 
 export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  return await (await send(method, path, body)).json().catch(() => undefined) as T;
+}
+
+/** A document the gateway sends as an attachment, its text exactly as sent, and the file name it suggests. */
+export async function apiDocument(path: string, body: unknown): Promise<{ text: string; fileName: string | undefined }> {
+  const response = await send('POST', path, body);
+  const fileName = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1];
+  return { text: await response.text(), fileName };
+}
+
+/** The gateway's answer when it is a success; otherwise the {@link ApiProblem} it stands for. */
+async function send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
   const session = currentSession();
   let response: Response;
   try {
@@ -57,8 +69,8 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
   } catch (error) {
     throw new ApiProblem(0, 'network_error', `the gateway cannot be reached: ${(error as Error).message}`);
   }
+  if (response.ok) return response;
   const json = await response.json().catch(() => undefined) as { error?: { code: string; message: string; details?: Record<string, unknown> } } | undefined;
-  if (response.ok) return json as T;
   if (response.status === 401 && session) setSession(undefined, true);
   const error = json?.error;
   throw new ApiProblem(response.status, error?.code ?? 'http_error', error?.message ?? `the gateway answered ${response.status}`, error?.details ?? {});

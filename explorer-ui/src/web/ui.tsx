@@ -22,11 +22,11 @@ export function useLoaded<T>(load: () => Promise<T>, key: unknown[]): [Loaded<T>
 }
 
 /** A problem said plainly, with the gateway's code, in a live region so screen readers hear it. */
-export function Problem({ problem, retry }: { problem: Error; retry?: () => void }) {
+export function Problem({ problem, retry, title }: { problem: Error; retry?: () => void; title?: string }) {
   const expired = problem instanceof ApiProblem && problem.status === 401;
   return (
     <div class="problem" role="alert">
-      <strong>{expired ? t('sessionExpired') : problem instanceof ApiProblem && problem.status === 404 ? t('notFound') : problem instanceof ApiProblem && problem.status === 403 ? t('forbiddenView') : t('errorTitle')}</strong>
+      <strong>{title ?? (expired ? t('sessionExpired') : problem instanceof ApiProblem && problem.status === 404 ? t('notFound') : problem instanceof ApiProblem && problem.status === 403 ? t('forbiddenView') : t('errorTitle'))}</strong>
       <p>{problem.message}{problem instanceof ApiProblem && problem.code ? <code> ({problem.code})</code> : null}</p>
       {expired ? <a href="#/login">{t('signIn')}</a> : retry ? <button type="button" onClick={retry}>{t('retry')}</button> : null}
     </div>

@@ -3,6 +3,7 @@ import { api } from '../api';
 import { GrowingList } from '../growing-list';
 import { formatTime, t } from '../i18n';
 import { Hash } from '../ui';
+import { AuditBundleExport } from './audit-bundle-export';
 import { TrailProof } from './trail-proof';
 
 /** A share trail as `POST /api/v1/audit/trails/search` answers it. */
@@ -86,6 +87,7 @@ export function AuditTraceView() {
         <label>{t('timeUntil')}<input type="datetime-local" name="until" value={form.until} onInput={set('until')} /></label>
         <div class="actions"><button type="submit">{t('search')}</button><button type="button" onClick={() => { setForm(emptyForm); setSelected(undefined); setSearch({}); }}>{t('clear')}</button></div>
       </form>
+      <AuditBundleExport key={JSON.stringify(search)} search={search} />
       {index ? <p class="muted" data-testid="index-freshness">{t('indexCurrentTo')} #{index.blockNumber}{index.updatedAt ? ` · ${formatTime(index.updatedAt)}` : ''}</p> : null}
       <GrowingList<AuditedTrail> query={JSON.stringify(search)} load={load} rowHeight={rowHeight} label={t('auditTraceTitle')} testId="trace-results" empty={t('noTrails')}
         row={(trail, _, style) => (
