@@ -1,10 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import encodeQR from '@paulmillr/qr';
 import { decodeLicenseQr, encodeLicenseQr, formatLicenseIdentifier, sm3 } from '@citytrust/shared';
+import { parseAuditBundle, verifyAuditBundle } from '@citytrust/gateway';
 import { startExplorerFixture, type ExplorerFixture } from './testing/explorer-fixture';
 
 /**
@@ -209,6 +210,45 @@ describe('an auditor', () => {
     assert.equal(page.url().endsWith(`#/transactions/${transactionId}`), true);
     assert.match(await page.getByTestId('contract-function').textContent() ?? '', /trail:recordRefusal/);
     await shot(page, 'audit-trail-transaction');
+    await page.close();
+  });
+
+  test('exports the traced subject\'s trails as a signed audit bundle, downloaded as a file that verifies offline', async () => {
+    const page = await newPage();
+    const urls: string[] = [];
+    page.on('request', (request) => urls.push(request.url()));
+    await staffSignIn(page);
+    await page.goto(`${fixture.url}#/audit`);
+    const form = page.getByTestId('trace-form');
+    await form.locator('input[name=subject]').fill(fixture.identityNumber);
+    await form.getByRole('button', { name: '查询' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=trace-results]')?.getAttribute('data-rows') === '3');
+    const shown = (await traced(page)).length;
+
+    const exporter = page.getByTestId('bundle-export');
+    const [download] = await Promise.all([page.waitForEvent('download'), exporter.getByRole('button', { name: '导出签名审计包' }).click()]);
+    const file = await download.path();
+    assert.match(download.suggestedFilename(), /^audit-bundle-.+\.json$/);
+    const bundle = parseAuditBundle(JSON.parse(readFileSync(file, 'utf8')));
+    assert.equal(bundle.entries.length, shown);
+    const report = await verifyAuditBundle(bundle);
+    assert.equal(report.valid, true, JSON.stringify(report.firstFailure));
+    assert.equal(report.entriesValid, shown);
+    // The identity number went in the export's body, never in an address; the manifest names the person by subject key only.
+    assert.equal(urls.some((url) => url.includes(fixture.identityNumber)), false);
+    assert.equal(JSON.stringify(bundle.manifest).includes(fixture.identityNumber), false);
+
+    const saved = exporter.getByTestId('bundle-saved');
+    await saved.waitFor();
+    assert.equal(await saved.getByTestId('bundle-key-id').textContent(), bundle.seal.keyId);
+    assert.match(await saved.textContent() ?? '', new RegExp(`已下载 ${download.suggestedFilename()}，包含 3 条留痕。.*npx citytrust audit verify ${download.suggestedFilename()}`));
+    await shot(page, 'audit-bundle-export');
+
+    // A filter the gateway refuses: its message on the page, not a blank one.
+    await form.locator('input[name=department]').fill('market');
+    await form.getByRole('button', { name: '查询' }).click();
+    await exporter.getByRole('button', { name: '导出签名审计包' }).click();
+    assert.match(await exporter.getByRole('alert').textContent() ?? '', /^出错了.*department.*\(invalid_request\)$/);
     await page.close();
   });
 
