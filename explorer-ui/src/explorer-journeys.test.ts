@@ -14,7 +14,7 @@ import { startExplorerFixture, type ExplorerFixture } from './testing/explorer-f
  * citizen signs in with an SM2 key that signs in the page, sees who used their data, verifies
  * a proof in the browser, objects, revokes and grants consent; anyone verifies an e-license by
  * its QR text or a picture of its QR code, and staff follow a license's timeline; an auditor
- * traces a subject's trails and reads the anomaly report; a credit officer searches subjects,
+ * traces a subject's trails, exports them as a signed audit bundle and reads the anomaly report; a credit officer searches subjects,
  * opens a profile and sees the grade distribution; tampered proofs and QR codes, unknown ids,
  * expired sessions and a role the gateway refuses get a message, never a blank page. Screenshots go to
  * test-artifacts/explorer/ at the repository's root (git-ignored).
