@@ -4,7 +4,10 @@
  * - issuance: `LicenseService.issue` (the identifier, two seals in the gateway, the type, case,
  *   identifier, validity, metadata and both seal checks in the chaincode, the commit), one case each;
  * - online verification: `POST /api/v1/licenses/verify` with a QR payload over loopback HTTP, no
- *   login (one `license:verify` query and the QR signature checked in the gateway);
+ *   login, for 50 licenses the gateway's verification view holds (the QR signature checked in the
+ *   gateway, the status from the view, which follows the ledger's events);
+ * - the same for a license the view does not hold (forgotten before each request): one
+ *   `license:verify` query through the peer and the chaincode, as for a license nobody verified lately;
  * - offline verification: `verifyLicenseQrOffline` in this process, as a phone or the CLI does.
  *
  *   npm run bench:licenses [-- --json] [-- --seconds 4] [-- --concurrency 64]
@@ -88,6 +91,11 @@ async function main(): Promise<void> {
     const verifyOnline = (n: number) => post(agent, port, '/api/v1/licenses/verify', { qr: qrs[n % qrs.length] });
     await closedLoop('warm-up', 8, 1, verifyOnline);
     rows.push(await closedLoop('online verification', concurrency, seconds, verifyOnline));
+    const identifiers = qrs.map((qr) => decodeLicenseQr(qr).identifier);
+    rows.push(await closedLoop('online, not held (ledger query)', concurrency, seconds, (n) => {
+      gateway.services.licenseView.forget(identifiers[n % identifiers.length]!);
+      return verifyOnline(n);
+    }));
 
     const keys: SealKey[] = await seals.ledgerKeys(MARKET);
     const payloads = qrs.map(decodeLicenseQr);
