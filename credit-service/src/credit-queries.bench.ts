@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { prepareBenchNetwork } from '@citytrust/test-network/dist/bench/bench-network';
 import { summariseLatencies } from '@citytrust/test-network/dist/bench/latency-summary';
 import { newSeed, seededRandom, type SeededRandom } from '@citytrust/test-network/dist/bench/seeded-random';
-import { creditCategories, creditLists, creditGrades, isUscc } from '@citytrust/shared';
+import { creditCategories, creditLists, creditGrades, usccCheckCharacter } from '@citytrust/shared';
 import { exampleCreditModel } from '@citytrust/shared/dist/credit/testing/example-model';
 import { openLedgerClient } from '@citytrust/network-config';
 import { fillSyntheticCity, SYNTHETIC_DISTRICTS, SYNTHETIC_INDUSTRIES, syntheticSubjectUscc } from './credit-index/synthetic-city';
@@ -182,12 +182,8 @@ async function timed(samples: number, run: () => Promise<void>) {
 
 /** The n-th valid USCC of an enterprise registered in Wuxi: the check character computed as GB 32100 says. */
 function validUscc(n: number): string {
-  const characters = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
   const body = `91320214${String(n).padStart(9, '0')}`;
-  const code = body + characters[(31 - (weights.reduce((total, weight, i) => total + characters.indexOf(body[i]!) * weight, 0) % 31)) % 31];
-  if (!isUscc(code)) throw new Error(`made an invalid USCC ${code}`);
-  return code;
+  return body + usccCheckCharacter(body);
 }
 
 function wholeNumber(flag: string, value: string | undefined, minimum: number): number {

@@ -7,7 +7,11 @@ const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30
  * Enterprises are data subjects and license holders by it, and license issuers are named by it.
  */
 export function isUscc(code: string): boolean {
-  if (!/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(code)) return false;
-  const sum = USCC_WEIGHTS.reduce((total, weight, i) => total + USCC_CHARACTERS.indexOf(code[i]!) * weight, 0);
-  return USCC_CHARACTERS[(31 - (sum % 31)) % 31] === code[17];
+  return /^[0-9A-HJ-NPQRTUWXY]{18}$/.test(code) && usccCheckCharacter(code.slice(0, 17)) === code[17];
+}
+
+/** The check character GB 32100 puts after the first 17 characters of a USCC (`body`, from the standard's character set). */
+export function usccCheckCharacter(body: string): string {
+  const sum = USCC_WEIGHTS.reduce((total, weight, i) => total + USCC_CHARACTERS.indexOf(body[i]!) * weight, 0);
+  return USCC_CHARACTERS[(31 - (sum % 31)) % 31]!;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { generateSm2KeyPair, sm3 } from '@citytrust/shared';
+import { generateSm2KeyPair, sm3, usccCheckCharacter } from '@citytrust/shared';
 import { exampleCreditModel } from '@citytrust/shared/dist/credit/testing/example-model';
 import { startLedgerTestGateway, type LedgerTestGateway } from '@citytrust/gateway/dist/test-support/ledger-test-gateway';
 import { testPassword } from '@citytrust/gateway/dist/test-support/test-gateway';
@@ -48,11 +48,8 @@ const DAY_MS = 86_400_000;
 
 /** A valid USCC (GB 32100) registered in `district` with category `industry`, ending in `serial`. */
 function uscc(industry: string, district: string, serial: number): string {
-  const characters = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
   const body = `${industry}${district}${String(serial).padStart(9, '0')}`;
-  const sum = weights.reduce((total, weight, i) => total + characters.indexOf(body[i]!) * weight, 0);
-  return body + characters[(31 - (sum % 31)) % 31];
+  return body + usccCheckCharacter(body);
 }
 
 export async function startExplorerFixture(): Promise<ExplorerFixture> {

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalJson, creditCodeStatement, decodeCreditCode, encodeCreditCode, generateSm2KeyPair, sealKeyId, sm2Sign, sm3, verifyCreditCodeOffline } from '@citytrust/shared';
+import { canonicalJson, creditCodeStatement, decodeCreditCode, encodeCreditCode, generateSm2KeyPair, sealKeyId, sm2Sign, sm3, usccCheckCharacter, verifyCreditCodeOffline } from '@citytrust/shared';
 import { exampleCreditModel } from '@citytrust/shared/dist/credit/testing/example-model';
 import { startLedgerTestGateway, type LedgerTestGateway } from '../test-support/ledger-test-gateway';
 
@@ -73,7 +73,7 @@ test('forged codes fail: an altered grade, a code sealed by another key, an unre
 });
 
 test('a subject without an evaluation has no credit code; a citizen asks for their own', async () => {
-  const none = await call('POST', '/api/v1/credit/codes', tokens.creditOfficer, { subject: { kind: 'enterprise', uscc: '91320214000000001' + checkOf('91320214000000001') } });
+  const none = await call('POST', '/api/v1/credit/codes', tokens.creditOfficer, { subject: { kind: 'enterprise', uscc: '91320214000000001' + usccCheckCharacter('91320214000000001') } });
   assert.deepEqual([none.status, none.body.error.code], [404, 'not_found']);
   const citizen = await gateway.services.users.create({ username: 'code.citizen', role: 'citizen', subjectKey: gateway.services.subjectKeys.derive('110101199003074258'), citizenPublicKey: 'not used' }, 'test');
   const own = await call('GET', '/api/v1/me/credit/code', gateway.services.tokens.issue(citizen.id, citizen.role).token);
@@ -84,8 +84,3 @@ function pick(outcome: { valid: boolean; check?: string }) {
   return { valid: outcome.valid, check: outcome.check };
 }
 
-function checkOf(body: string): string {
-  const characters = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  return characters[(31 - (weights.reduce((total, weight, i) => total + characters.indexOf(body[i]!) * weight, 0) % 31)) % 31]!;
-}

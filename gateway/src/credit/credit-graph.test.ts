@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sm3 } from '@citytrust/shared';
+import { sm3, usccCheckCharacter } from '@citytrust/shared';
 import { exampleCreditModel } from '@citytrust/shared/dist/credit/testing/example-model';
 import { startLedgerTestGateway, type LedgerTestGateway } from '../test-support/ledger-test-gateway';
 
@@ -18,11 +18,8 @@ const tokens: Record<string, string> = {};
 
 /** A valid USCC registered in `district` (GB/T 2260) with category `industry`, ending in `serial`. */
 function uscc(industry: string, district: string, serial: number): string {
-  const characters = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
   const body = `${industry}${district}${String(serial).padStart(9, '0')}`;
-  const sum = weights.reduce((total, weight, i) => total + characters.indexOf(body[i]!) * weight, 0);
-  return body + characters[(31 - (sum % 31)) % 31];
+  return body + usccCheckCharacter(body);
 }
 
 const XINWU = uscc('91', '320214', 1);

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addCalendarMonths, sm3 } from '@citytrust/shared';
+import { addCalendarMonths, sm3, usccCheckCharacter } from '@citytrust/shared';
 import { exampleCreditModel } from '@citytrust/shared/dist/credit/testing/example-model';
 import { startLedgerTestGateway, type LedgerTestGateway } from '../test-support/ledger-test-gateway';
 
@@ -34,11 +34,8 @@ async function citizen(identityNumber: string): Promise<string> {
 
 /** A valid USCC (GB 32100) ending in `serial`: the check character computed as the standard says. */
 function uscc(serial: number): string {
-  const characters = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
   const body = `91320200${String(serial).padStart(9, '0')}`;
-  const sum = weights.reduce((total, weight, i) => total + characters.indexOf(body[i]!) * weight, 0);
-  return body + characters[(31 - (sum % 31)) % 31];
+  return body + usccCheckCharacter(body);
 }
 
 const enterprise = (serial: number) => ({ kind: 'enterprise', uscc: uscc(serial) }) as const;

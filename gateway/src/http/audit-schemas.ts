@@ -9,7 +9,8 @@ import { AuthorizationId, Bookmark, DataSubjectInput, From, Hex64, IndexFreshnes
  */
 const strict = { additionalProperties: false } as const;
 
-export const TrailSearchRequest = Type.Object({
+/** The filters of a trace: every one given narrows it. */
+const trailFilters = {
   subject: Type.Optional(DataSubjectInput),
   department: Type.Optional(MspId),
   officer: Type.Optional(Hex64('An officer\'s pseudonym, as trails record it.')),
@@ -19,22 +20,16 @@ export const TrailSearchRequest = Type.Object({
   outcome: Type.Optional(Type.Union([Type.Literal('granted'), Type.Literal('refused')])),
   from: Type.Optional(From),
   until: Type.Optional(Until),
+};
+
+export const TrailSearchRequest = Type.Object({
+  ...trailFilters,
   pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50, description: `Trails per page, 1 to ${MAX_PAGE_SIZE}.` })),
   bookmark: Type.Optional(Bookmark),
 }, { ...strict, description: 'Every field given narrows the trace; none gives every trail, newest first.' });
 
 /** The search an audit bundle exports: the trace's filters, without paging (the bundle holds every match). */
-export const AuditBundleRequest = Type.Object({
-  subject: Type.Optional(DataSubjectInput),
-  department: Type.Optional(MspId),
-  officer: Type.Optional(Hex64('An officer\'s pseudonym, as trails record it.')),
-  item: Type.Optional(ItemCode),
-  purpose: Type.Optional(Purpose),
-  authorizationId: Type.Optional(AuthorizationId),
-  outcome: Type.Optional(Type.Union([Type.Literal('granted'), Type.Literal('refused')])),
-  from: Type.Optional(From),
-  until: Type.Optional(Until),
-}, { ...strict, description: `The filters of \`POST /api/v1/audit/trails/search\`, without paging: the bundle holds every matching trail, at most \`GATEWAY_AUDIT_BUNDLE_MAX_TRAILS\` (default ${MAX_AUDIT_BUNDLE_TRAILS}).` });
+export const AuditBundleRequest = Type.Object(trailFilters, { ...strict, description: `The filters of \`POST /api/v1/audit/trails/search\`, without paging: the bundle holds every matching trail, at most \`GATEWAY_AUDIT_BUNDLE_MAX_TRAILS\` (default ${MAX_AUDIT_BUNDLE_TRAILS}).` });
 
 export const TrailSearchPage = Type.Object({
   trails: Type.Array(TrailView, { description: 'Newest first.' }),
