@@ -150,10 +150,13 @@ async function citizenSignIn(page: Page): Promise<void> {
 
 describe('an auditor', () => {
   /** The trails the trace list holds, each as "department outcome". */
-  const traced = async (page: Page) => {
-    const list = page.getByTestId('trace-results');
-    await list.waitFor();
-    return list.locator('.trace-row').evaluateAll((rows) => rows.map((row) => `${row.textContent}`));
+  /** The trace's rows once `count` are listed and drawn (a new search empties the list before it fills it). */
+  const traced = async (page: Page, count: number) => {
+    await page.waitForFunction((n) => {
+      const list = document.querySelector('[data-testid=trace-results]');
+      return list?.getAttribute('data-rows') === String(n) && list.querySelectorAll('.trace-row').length === n;
+    }, count);
+    return page.getByTestId('trace-results').locator('.trace-row').evaluateAll((rows) => rows.map((row) => `${row.textContent}`));
   };
 
   test('traces a subject by identity number, narrows by department and time window, and opens a trail\'s transaction and proof', async () => {
@@ -167,8 +170,7 @@ describe('an auditor', () => {
     await form.locator('select[name=subjectKind]').selectOption('person');
     await form.locator('input[name=subject]').fill(fixture.identityNumber);
     await form.getByRole('button', { name: '查询' }).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=trace-results]')?.getAttribute('data-rows') === '3');
-    const all = await traced(page);
+    const all = await traced(page, 3);
     assert.equal(all.filter((row) => row.includes('CreditOfficeMSP')).length, 2);
     assert.equal(all.filter((row) => row.includes('MarketRegulationMSP')).length, 1);
     // The identity number went in the search's body, never in an address.
@@ -178,8 +180,7 @@ describe('an auditor', () => {
     await form.locator('input[name=department]').fill('CreditOfficeMSP');
     await form.locator('select[name=outcome]').selectOption('refused');
     await form.getByRole('button', { name: '查询' }).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=trace-results]')?.getAttribute('data-rows') === '1');
-    assert.match((await traced(page))[0]!, /^被拒绝 CreditOfficeMSP · MR-PERSON-LICENCE · marketing /);
+    assert.match((await traced(page, 1))[0]!, /^被拒绝 CreditOfficeMSP · MR-PERSON-LICENCE · marketing /);
 
     // A window that ended before any of it: nothing.
     await form.locator('input[name=from]').fill('2001-01-01T00:00');
@@ -191,7 +192,7 @@ describe('an auditor', () => {
     await form.locator('input[name=from]').fill(local(new Date(Date.now() - 3_600_000)));
     await form.locator('input[name=until]').fill(local(new Date(Date.now() + 3_600_000)));
     await form.getByRole('button', { name: '查询' }).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=trace-results]')?.getAttribute('data-rows') === '1');
+    await traced(page, 1);
     await shot(page, 'audit-trace');
 
     const row = page.getByTestId('trace-results').locator('.trace-row').first();
@@ -222,8 +223,7 @@ describe('an auditor', () => {
     const form = page.getByTestId('trace-form');
     await form.locator('input[name=subject]').fill(fixture.identityNumber);
     await form.getByRole('button', { name: '查询' }).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=trace-results]')?.getAttribute('data-rows') === '3');
-    const shown = (await traced(page)).length;
+    const shown = (await traced(page, 3)).length;
 
     const exporter = page.getByTestId('bundle-export');
     const [download] = await Promise.all([page.waitForEvent('download'), exporter.getByRole('button', { name: '导出签名审计包' }).click()]);
