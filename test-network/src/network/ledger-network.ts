@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { NetworkDescription, NetworkCrypto } from '@citytrust/network-config';
 import { checkFabricRelease } from '../fabric/fabric-release';
 import { downFabricNetwork, fabricGatewayAddress, fabricNetworkStatus, fabricSteps, upFabricNetwork } from '../fabric/fabric-network';
@@ -40,7 +42,11 @@ export async function upLedgerNetwork(backend: LedgerBackend, options: UpOptions
 
 /** Stops every recorded process of the home's network, on either back-end. State is kept. */
 export async function downLedgerNetwork(home: string, description: NetworkDescription): Promise<Array<{ name: string; pid: number; outcome: string }>> {
-  return [...await downFabricNetwork(home, description), ...await downEmbeddedNetwork(home)];
+  // A home where native Fabric never ran has no fabric/ folder and no Fabric process to stop; its
+  // description need not even fit Fabric's port layout (an embedded test network's free ports may
+  // collide with the ports Fabric would derive from them).
+  const fabric = existsSync(join(home, 'fabric')) ? await downFabricNetwork(home, description) : [];
+  return [...fabric, ...await downEmbeddedNetwork(home)];
 }
 
 /** The processes of the back-end `up` last ran from `home`, each with a live probe. */
