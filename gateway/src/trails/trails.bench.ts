@@ -7,7 +7,9 @@
  * - REST exchange: `POST /api/v1/exchange` over loopback HTTP, the whole journey an officer
  *   makes (token, `trail:checkAccess`, the demo source in Postgres, the sealed trail, the answer).
  *
- *   npm run bench:trails [-- --json] [-- --seconds 4] [-- --concurrency 1,16,64]
+ *   npm run bench:trails [-- --json] [-- --seconds 4] [-- --concurrency 1,16,64] [-- --kinds exchange]
+ *
+ * `--kinds` picks some of `trivial`, `trail` and `exchange` (all by default), e.g. to profile one.
  *
  * Prints a table; with `--json`, also one JSON object of the figures as the last line. Ledger,
  * chaincode, Postgres and this process (gateway and load) share the machine's cores.
@@ -66,9 +68,12 @@ function post(agent: Agent, port: number, path: string, token: string, body: obj
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, seconds: { type: 'string', default: '4' }, concurrency: { type: 'string', default: '1,16,64' } } });
+  const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, seconds: { type: 'string', default: '4' }, concurrency: { type: 'string', default: '1,16,64' }, kinds: { type: 'string', default: 'trivial,trail,exchange' } } });
   const seconds = Number(values.seconds);
   const levels = values.concurrency.split(',').map(Number);
+  const kinds = values.kinds.split(',');
+  const unknown = kinds.filter((kind) => !['trivial', 'trail', 'exchange'].includes(kind));
+  if (unknown.length > 0) throw new Error(`--kinds takes trivial, trail and exchange, not ${unknown.join(', ')}`);
 
   const gateway = await startLedgerTestGateway({ env: { GATEWAY_RATE_LIMIT_MAX: '1000000' } });
   const { ledger, description } = gateway;
@@ -92,11 +97,11 @@ async function main(): Promise<void> {
       authorizationId: basis.authorizationId, caseReference: `bench-${randomBytes(6).toString('hex')}`, resultDigest: randomBytes(32).toString('hex'), requestedAt: new Date().toISOString(),
     });
     const exchange = () => post(agent, port, '/api/v1/exchange', officer.token, { subject: { kind: 'enterprise', uscc }, items: ['MR-ENT-BASIC'], purpose: PURPOSE, authorizationId: basis.authorizationId, caseReference: `bench-${randomBytes(6).toString('hex')}` });
-    for (const [kind, operation] of [['trivial write', trivial], ['sealed trail', trail], ['REST exchange', exchange]] as const) await closedLoop(kind, 8, 1, operation); // warm-up
+    const operations = ([['trivial', 'trivial write', trivial], ['trail', 'sealed trail', trail], ['exchange', 'REST exchange', exchange]] as const)
+      .filter(([name]) => kinds.includes(name));
+    for (const [, kind, operation] of operations) await closedLoop(kind, 8, 1, operation); // warm-up
     for (const concurrency of levels) {
-      rows.push(await closedLoop('trivial write', concurrency, seconds, trivial));
-      rows.push(await closedLoop('sealed trail', concurrency, seconds, trail));
-      rows.push(await closedLoop('REST exchange', concurrency, seconds, exchange));
+      for (const [, kind, operation] of operations) rows.push(await closedLoop(kind, concurrency, seconds, operation));
     }
   } finally {
     agent.destroy();
