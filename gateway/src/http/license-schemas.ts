@@ -30,7 +30,7 @@ const HolderView = Type.Union([
   Type.Object({ kind: Type.Literal('enterprise'), uscc: Type.String() }),
   Type.Object({ kind: Type.Literal('person'), subjectKey: Hex64('The person\'s pseudonymous subject key.') }),
 ]);
-const StatusChangeView = Type.Object({ from: Type.String(), to: Type.String(), reason: Type.String(), by: Type.String(), at: LedgerTime, transactionId: Type.String() });
+const StatusChangeView = Type.Object({ from: Type.String(), to: Type.String(), reason: Type.String(), by: Type.String(), at: LedgerTime, transactionId: Type.String(), seal: Type.Optional(Type.Intersect([StoredSealView], { description: 'The mover\'s seal over the move, made in `transactionId`; absent on moves recorded before the ledger stored it.' })) });
 const Status = Type.Union(['valid', 'suspended', 'changed', 'revoked', 'cancelled', 'expired'].map((s) => Type.Literal(s)), { description: 'expired is read from the date: no transaction makes it.' });
 
 export const LicenseTypeRequest = Type.Object({

@@ -13,6 +13,24 @@ interface Trail {
   refusal?: { check: string; reason: string };
 }
 
+/**
+ * 我的数据我做主: a citizen sees who used their data (with filters), checks any entry's proof
+ * in the browser, objects to an access, and grants or withdraws consent. Everything acts on the
+ * signed-in citizen's own subject key; the gateway has no way to name another person.
+ */
+export function CitizenPortal() {
+  const session = currentSession();
+  if (session?.user.role !== 'citizen') return <SignInView citizen />;
+  return (
+    <section aria-labelledby="portal-title">
+      <h1 id="portal-title">{t('myDataTitle')}</h1>
+      <TrailLog />
+      <GrantConsent />
+      <VerifyBundle />
+    </section>
+  );
+}
+
 interface TrailLogPage { trails: Trail[]; bookmark: string }
 
 /** A page of the log: enough to fill a phone's screen a few times over; "more" reads the next. */
