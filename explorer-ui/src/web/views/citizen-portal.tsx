@@ -3,7 +3,8 @@ import type { ProofReport } from '@citytrust/network-config/dist/proofs/proof-re
 import { api, currentSession } from '../api';
 import { formatTime, t } from '../i18n';
 import { MoreControl, usePages } from '../paged-list';
-import { Problem } from '../ui';
+import { Problem, Show, useLoaded } from '../ui';
+import type { LicenseRecord } from './license-verify-view';
 import { SignInView } from './sign-in-view';
 import { Checks } from './transactions-view';
 
@@ -25,6 +26,7 @@ export function CitizenPortal() {
     <section aria-labelledby="portal-title">
       <h1 id="portal-title">{t('myDataTitle')}</h1>
       <TrailLog />
+      <MyLicenses />
       <GrantConsent />
       <VerifyBundle />
     </section>
@@ -154,6 +156,21 @@ export function Report({ report }: { report: ProofReport }) {
       <p class={report.valid ? 'ok' : 'bad'}><strong>{report.valid ? `✓ ${t('proofValid')}` : `✗ ${t('proofInvalid')}`}</strong> <small>#{report.blockNumber} · {report.trustRoots}</small></p>
       <Checks checks={report.checks} />
     </div>
+  );
+}
+
+/** The licenses the citizen holds, each opening its provenance timeline. */
+function MyLicenses() {
+  const [loaded, reload] = useLoaded(() => api<{ licenses: LicenseRecord[] }>('GET', '/api/v1/me/licenses'), []);
+  return (
+    <details class="panel" data-testid="my-licenses">
+      <summary><h2>{t('myLicensesTitle')}</h2></summary>
+      <Show loaded={loaded} retry={reload}>{({ licenses }) => (licenses.length === 0 ? <p>{t('noLicenses')}</p> : (
+        <ul class="plain">{licenses.map((license) => (
+          <li key={license.identifier}><a href={`#/licenses/${encodeURIComponent(license.identifier)}`}><code class="break">{license.identifier}</code></a> <small>{license.typeCode} · {license.status}</small></li>
+        ))}</ul>
+      ))}</Show>
+    </details>
   );
 }
 
