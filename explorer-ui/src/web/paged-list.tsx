@@ -25,6 +25,9 @@ export interface Pages<T> {
  */
 export function usePages<T>(query: string, load: (cursor: string | undefined) => Promise<CursorPage<T>>): Pages<T> {
   const [rows, setRows] = useState<readonly T[]>([]);
+  // The query the rows answer: on the render where the query changes, before the effect starts
+  // reading, the rows held are an older query's, and none of them is shown.
+  const [rowsFor, setRowsFor] = useState<string | undefined>();
   const [next, setNext] = useState<string | undefined>();
   const [reading, setReading] = useState<'first' | 'more' | undefined>('first');
   const [problem, setProblem] = useState<Error | undefined>();
@@ -37,6 +40,7 @@ export function usePages<T>(query: string, load: (cursor: string | undefined) =>
     load(cursor).then((page) => {
       if (round.current !== mine) return;
       setRows((shown) => (cursor === undefined ? [...page.rows] : [...shown, ...page.rows]));
+      setRowsFor(query);
       setNext(page.next);
       setReading(undefined);
     }, (error: Error) => {
@@ -51,9 +55,10 @@ export function usePages<T>(query: string, load: (cursor: string | undefined) =>
     read(undefined);
   }, [query]);
 
+  const current = rowsFor === query;
   return {
-    rows,
-    loading: reading === 'first',
+    rows: current ? rows : [],
+    loading: reading === 'first' || !current,
     loadingMore: reading === 'more',
     hasMore: next !== undefined,
     problem,
