@@ -50,6 +50,8 @@ function day(days: number): { seconds: number; nanos: number } {
 class World {
   readonly ledger = new InMemoryLedger();
   readonly keys = new Map<Department, Sm2KeyPair>();
+  /** The event the last submitted transaction set, as clients and the indexer receive it. */
+  lastEvent: { name: string; payload: unknown } | undefined;
   private txCount = 0;
 
   static async create(): Promise<World> {
@@ -81,6 +83,7 @@ class World {
     const tx = this.transaction(department, when);
     const result = await invoke(tx.context(), this.sealer(department));
     this.ledger.commit(tx);
+    this.lastEvent = tx.event ? { name: tx.event.name, payload: JSON.parse(tx.event.payload.toString('utf8')) } : undefined;
     return JSON.parse(result) as T;
   }
 
@@ -227,6 +230,23 @@ describe('the lifecycle', () => {
     assert.deepEqual(history.map((h) => h.license.status), ['valid', 'suspended', 'valid', 'revoked']);
   });
 
+  test('each move keeps its mover\'s seal over the move in the key\'s history and its event; the issuance seal stays the license\'s', async () => {
+    const world = await World.create();
+    const license = await world.issue(MARKET, foodPermit('S-1'));
+    const suspension = { identifier: license.identifier, action: 'suspend', reason: '涉嫌虚假登记' };
+    const suspended = await world.submit<StoredLicense>(MARKET, 2, (ctx, seal) => licenses.changeStatus(ctx, ...seal(suspension)));
+    assert.deepEqual(world.lastEvent, { name: 'license.status', payload: suspended });
+    const cancelled = await world.submit<StoredLicense>(CREDIT, 3, (ctx, seal) => licenses.changeStatus(ctx, ...seal({ identifier: license.identifier, action: 'cancel', reason: '企业申请注销' })));
+    const history = await world.query<Array<{ transactionId: string; license: StoredLicense }>>(4, (ctx) => licenses.licenseHistory(ctx, license.identifier));
+    const moves = history.slice(1).map((h) => h.license.lastChange!);
+    assert.deepEqual(moves.map((m) => [m.seal?.department, m.seal?.sealedAt, m.seal?.keyId]), [
+      [MARKET, suspended.lastChange!.at, sealKeyId(world.keys.get(MARKET)!.publicKey)],
+      [CREDIT, cancelled.lastChange!.at, sealKeyId(world.keys.get(CREDIT)!.publicKey)],
+    ]);
+    assert.equal(moves[0]!.seal!.digest, sm3(canonicalJson(suspension)).toString('hex'));
+    assert.deepEqual(history.map((h) => h.license.seal), [license.seal, license.seal, license.seal]);
+  });
+
   test('only the issuer, or a department the type names, moves a license', async () => {
     const world = await World.create();
     const license = await world.issue(MARKET, issueRecord());
@@ -244,6 +264,8 @@ describe('the lifecycle', () => {
     const change = { previous: first.identifier, reason: '变更经营范围', license: issueRecord({ identifier: next, caseReference: 'YWTB-2027-000777', metadata: { enterpriseName: '某某科技有限公司', businessScope: '软件开发' }, documentDigest: newDocument }) };
     const { previous, current } = await world.submit<{ previous: StoredLicense; current: StoredLicense }>(MARKET, 3, (ctx, seal) => licenses.change(ctx, ...seal(change), world.seal(MARKET, licenseQrStatement(next, newDocument))));
     assert.deepEqual([previous.status, previous.supersededBy, current.status, current.supersedes, current.identifier.split('.').at(-2)], ['changed', next, 'valid', first.identifier, '002']);
+    // The change's one seal (over the change record) is the new version's and the old one's last move's.
+    assert.deepEqual([previous.lastChange?.seal, previous.lastChange?.seal?.digest], [current.seal, sm3(canonicalJson(change)).toString('hex')]);
     assert.match(await refusal(world.submit(MARKET, 4, (ctx, seal) => licenses.changeStatus(ctx, ...seal({ identifier: first.identifier, action: 'suspend', reason: 'x' })))), /is changed: it cannot suspend \(changed is final\)/);
   });
 

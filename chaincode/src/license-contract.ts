@@ -107,7 +107,11 @@ export class LicenseContract extends Contract {
     return canonicalJson(stored);
   }
 
-  /** Suspends, reinstates, revokes (吊销) or cancels (注销) a license, with a reason, following the lifecycle. */
+  /**
+   * Suspends, reinstates, revokes (吊销) or cancels (注销) a license, with a reason, following the
+   * lifecycle. The move's seal is stored in `lastChange` (so the key's history holds every move's
+   * seal) and so travels in the `license.status` event, where a proof finds it.
+   */
   @Transaction()
   @Returns('string')
   async changeStatus(ctx: Context, moveJson: string, sealJson: string): Promise<string> {
@@ -118,7 +122,7 @@ export class LicenseContract extends Contract {
     const now = isoTimestamp(ctx.stub.getTxTimestamp());
     const to = nextLicenseStatus(license.identifier, licenseStatusAt(license, now), move.action);
     const seal = await sealedAsSent(ctx, moveJson, sealJson);
-    const moved: StoredLicense = { ...license, status: to, lastChange: { from: license.status, to, reason: move.reason, by: department, at: seal.sealedAt, transactionId: ctx.stub.getTxID() } };
+    const moved: StoredLicense = { ...license, status: to, lastChange: { from: license.status, to, reason: move.reason, by: department, at: seal.sealedAt, transactionId: ctx.stub.getTxID(), seal } };
     await put(ctx, licenseKey(ctx, license.identifier), moved);
     ctx.stub.setEvent(LICENSE_EVENTS.status, Buffer.from(canonicalJson(moved)));
     return canonicalJson(moved);
@@ -145,7 +149,7 @@ export class LicenseContract extends Contract {
     }
     const type = await readType(ctx, record.typeCode);
     const seals = await this.sealedIssue(ctx, type, record, changeJson, sealJson, qrSealJson);
-    const changed: StoredLicense = { ...previous, status: 'changed', supersededBy: record.identifier, lastChange: { from: previous.status, to: 'changed', reason: change.reason, by: department, at: seals.seal.sealedAt, transactionId: ctx.stub.getTxID() } };
+    const changed: StoredLicense = { ...previous, status: 'changed', supersededBy: record.identifier, lastChange: { from: previous.status, to: 'changed', reason: change.reason, by: department, at: seals.seal.sealedAt, transactionId: ctx.stub.getTxID(), seal: seals.seal } };
     const current: StoredLicense = { ...record, issuer: previous.issuer, issuedAt: seals.seal.sealedAt, status: 'valid', supersedes: previous.identifier, ...seals };
     await put(ctx, licenseKey(ctx, previous.identifier), changed);
     await this.storeNew(ctx, current);

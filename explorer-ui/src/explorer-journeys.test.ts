@@ -140,12 +140,19 @@ describe('staff', () => {
   });
 });
 
-async function citizenSignIn(page: Page): Promise<void> {
+async function citizenSignIn(page: Page, citizen: { username: string; privateKeyPem: string } = fixture.citizen): Promise<void> {
   await page.goto(`${fixture.url}#/citizen`);
-  await page.locator('input[name=username]').fill(fixture.citizen.username);
-  await page.locator('textarea[name=key]').fill(fixture.citizen.privateKeyPem);
+  await page.locator('input[name=username]').fill(citizen.username);
+  await page.locator('textarea[name=key]').fill(citizen.privateKeyPem);
   await page.getByRole('button', { name: '登录' }).click();
   await page.getByTestId('trails').waitFor();
+}
+
+/** The citizen's log once the gateway's answer for the filters now applied is drawn: each entry as "outcome department". */
+async function logShown(page: Page): Promise<string[]> {
+  await page.waitForFunction(() => document.querySelector('[data-testid=trails]')?.getAttribute('aria-busy') === 'false'
+    && document.querySelector('[data-testid=trails-more], [data-testid=trails-end], [data-testid=no-trails]') !== null);
+  return page.getByTestId('trails').locator('li.trail .trail-head').evaluateAll((heads) => heads.map((head) => `${head.querySelector('strong')?.textContent} ${head.querySelector('span')?.textContent}`));
 }
 
 describe('an auditor', () => {
@@ -340,18 +347,26 @@ describe('a citizen, on a phone', () => {
     await page.locator('textarea[name=key]').fill('-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----');
     await page.getByRole('button', { name: '登录' }).click();
     assert.match(await page.getByRole('alert').textContent() ?? '', /expected a PEM block "PRIVATE KEY"/);
+    const asked: string[] = [];
+    page.on('request', (request) => request.url().includes('/api/v1/me/trails') && asked.push(new URL(request.url()).search));
     await citizenSignIn(page);
     assert.equal(await page.getByTestId('user').textContent(), fixture.citizen.username);
-    const entries = page.getByTestId('trails').locator('li.trail');
-    assert.equal(await entries.count(), 3);
+    assert.deepEqual(await logShown(page), ['已授权访问 MarketRegulationMSP', '被拒绝 CreditOfficeMSP', '已授权访问 CreditOfficeMSP']);
     await shot(page, 'citizen-log');
-    await page.locator('select[name=outcome]').selectOption('refused');
-    assert.equal(await entries.count(), 1);
-    assert.match(await entries.first().textContent() ?? '', /purpose_out_of_scope/);
-    await page.locator('select[name=outcome]').selectOption('');
-    await page.locator('input[name=from]').fill('2001-01-01');
-    await page.locator('input[name=to]').fill('2001-12-31');
+    const filters = page.getByTestId('log-filters');
+    await filters.locator('select[name=outcome]').selectOption('refused');
+    await filters.getByRole('button', { name: '查询' }).click();
+    assert.deepEqual(await logShown(page), ['被拒绝 CreditOfficeMSP']);
+    assert.match(await page.getByTestId('trails').locator('li.trail').first().textContent() ?? '', /purpose_out_of_scope/);
+    // The gateway filtered: the outcome went in the request.
+    assert.equal(new URLSearchParams(asked.at(-1)).get('outcome'), 'refused');
+    await filters.locator('select[name=outcome]').selectOption('');
+    await filters.locator('input[name=from]').fill('2001-01-01');
+    await filters.locator('input[name=to]').fill('2001-12-31');
+    await filters.getByRole('button', { name: '查询' }).click();
     await page.getByTestId('no-trails').waitFor();
+    const window = new URLSearchParams(asked.at(-1));
+    assert.deepEqual([window.get('from'), window.get('until'), window.get('outcome')], [new Date('2001-01-01T00:00').toISOString(), new Date('2002-01-01T00:00').toISOString(), null]);
     // A phone shows the log without sideways scrolling.
     assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true);
     await page.close();
@@ -412,6 +427,70 @@ describe('a citizen, on a phone', () => {
     assert.equal(await report.getAttribute('data-valid'), 'false');
     assert.deepEqual(await report.locator('li[data-passed="false"]').evaluateAll((items) => items.map((item) => item.getAttribute('data-check'))), ['seal-digest']);
     await shot(page, 'citizen-proof-tampered');
+    await page.close();
+  });
+
+  test('a log longer than a page: the gateway filters it, and "more" reads on with its bookmark', async () => {
+    const page = await newPage(phone);
+    const asked: URLSearchParams[] = [];
+    page.on('request', (request) => request.url().includes('/api/v1/me/trails') && asked.push(new URL(request.url()).searchParams));
+    await citizenSignIn(page, fixture.busyCitizen);
+    // The first page: the 20 newest, all the credit office's; the market regulator's access and the refused attempt are further down.
+    const first = await logShown(page);
+    assert.deepEqual([first.length, new Set(first).size, first[0]], [20, 1, '已授权访问 CreditOfficeMSP']);
+    await page.getByTestId('trails-more').waitFor();
+
+    const filters = page.getByTestId('log-filters');
+    await filters.locator('input[name=department]').fill('MarketRegulationMSP');
+    await filters.getByRole('button', { name: '查询' }).click();
+    assert.deepEqual(await logShown(page), ['已授权访问 MarketRegulationMSP']);
+    assert.equal(asked.at(-1)?.get('department'), 'MarketRegulationMSP');
+    await filters.locator('input[name=department]').fill('');
+    await filters.locator('select[name=outcome]').selectOption('refused');
+    await filters.getByRole('button', { name: '查询' }).click();
+    assert.deepEqual(await logShown(page), ['被拒绝 CreditOfficeMSP']);
+    assert.match(await page.getByTestId('trails').locator('li.trail').first().textContent() ?? '', /authorization_not_yet_valid/);
+    await shot(page, 'citizen-log-filtered');
+
+    await filters.locator('input[name=department]').fill('CreditOfficeMSP');
+    await filters.locator('select[name=outcome]').selectOption('granted');
+    await filters.getByRole('button', { name: '查询' }).click();
+    assert.equal((await logShown(page)).length, 20);
+    await page.getByTestId('trails-more').click();
+    await page.getByTestId('trails-end').waitFor();
+    const all = await logShown(page);
+    assert.deepEqual([all.length, new Set(all).size], [24, 1]);
+    assert.equal(await page.getByTestId('trails-end').textContent(), '已到末尾 (24)');
+    // The second page was asked with the first page's bookmark and the same filters.
+    const more = asked.at(-1)!;
+    assert.deepEqual([more.get('department'), more.get('outcome'), more.get('pageSize'), /^[0-9a-f]{64}$/.test(more.get('bookmark') ?? '')], ['CreditOfficeMSP', 'granted', '20', true]);
+    assert.equal(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), true);
+    await page.close();
+  });
+
+  test('opens the timeline of a license they hold, reads on with "more" to its sealed suspension; another\'s license is not found', async () => {
+    const page = await newPage(phone);
+    await citizenSignIn(page, fixture.busyCitizen);
+    const licenses = page.getByTestId('my-licenses');
+    await licenses.getByText('我的电子证照').click();
+    await licenses.locator(`a[href="#/licenses/${encodeURIComponent(fixture.busyCitizen.license)}"]`).click();
+    const timeline = page.getByTestId('timeline');
+    await page.getByTestId('timeline-more').waitFor();
+    assert.equal(await timeline.locator('li').count(), 20);
+    await page.getByTestId('timeline-more').click();
+    await page.getByTestId('timeline-end').waitFor();
+    const kinds = await timeline.locator('li').evaluateAll((items) => items.map((item) => item.getAttribute('data-kind')));
+    assert.deepEqual(kinds, ['issued', ...Array(21).fill('used'), 'status-changed']);
+    const suspension = timeline.locator('li[data-kind=status-changed]');
+    assert.match(await suspension.textContent() ?? '', /^暂停MarketRegulationMSP/);
+    assert.equal(await suspension.getByTestId('event-reason').textContent(), fixture.busyCitizen.suspensionReason);
+    assert.equal(await suspension.getByTestId('event-seal').getAttribute('data-sealed'), 'true');
+    assert.match(await suspension.getByTestId('event-seal').textContent() ?? '', /^MarketRegulationMSP /);
+    assert.equal(await page.getByTestId('timeline-status').getAttribute('data-status'), 'suspended');
+    await shot(page, 'citizen-license-timeline');
+
+    await page.goto(`${fixture.url}#/licenses/${encodeURIComponent(fixture.validLicense.identifier)}`);
+    assert.match(await page.getByRole('alert').textContent() ?? '', new RegExp(`^找不到you hold no license ${fixture.validLicense.identifier.replace(/\./g, '\\.')}; see GET /api/v1/me/licenses \\(not_found\\)`));
     await page.close();
   });
 });
@@ -552,12 +631,15 @@ describe('staff, following a license\'s provenance', () => {
     const revocation = timeline.locator('li[data-kind=status-changed]');
     assert.match(await revocation.textContent() ?? '', /^吊销MarketRegulationMSP/);
     assert.equal(await revocation.getByTestId('event-reason').textContent(), fixture.revokedLicense.reason);
+    assert.equal(await revocation.getByTestId('event-seal').getAttribute('data-sealed'), 'true');
     assert.equal(await page.getByTestId('timeline-status').getAttribute('data-status'), 'revoked');
     await shot(page, 'license-timeline-revoked');
     await revocation.locator('a[href^="#/transactions/"]').click();
     await page.getByTestId('contract-function').waitFor();
     assert.match(await page.getByTestId('contract-function').textContent() ?? '', /license:changeStatus/);
     assert.equal(await page.getByTestId('validation-code').textContent(), 'VALID');
+    // The revocation's own seal, checked as its proof checks it.
+    assert.match(await page.getByTestId('seal').textContent() ?? '', /✓ 印章验证通过 — MarketRegulationMSP/);
     await shot(page, 'license-revocation-transaction');
     await page.goto(`${fixture.url}#/licenses/1.2.156.3005.2.nonsense`);
     assert.match(await page.getByRole('alert').textContent() ?? '', /invalid_request/);

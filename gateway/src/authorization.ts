@@ -51,7 +51,8 @@ export const authorizationTable = {
   recordLicenseUse: ['department-officer'],
   // A license's uses name departments, officers' pseudonyms and cases: what the blocks already
   // show the channel's members and auditors, and no more public than they are.
-  getLicenseTimeline: ['department-officer', 'credit-officer', 'auditor', 'admin'],
+  // A citizen reads the timelines of their own licenses only; the handler checks the holder.
+  getLicenseTimeline: ['department-officer', 'credit-officer', 'auditor', 'admin', 'citizen'],
   listMyLicenses: ['citizen'],
   createAnnotatedCopy: ['citizen'],
   searchTrails: ['auditor'],

@@ -29,7 +29,7 @@ export interface TrailSearch {
 }
 
 /** What a citizen may narrow their own access log by. */
-export type SubjectLogFilter = Pick<TrailSearch, 'department' | 'item' | 'from' | 'until'>;
+export type SubjectLogFilter = Pick<TrailSearch, 'department' | 'item' | 'outcome' | 'from' | 'until'>;
 
 export interface AuthorizationSearch {
   readonly grantee?: string;

@@ -28,6 +28,13 @@ export interface ExplorerFixture {
   readonly validLicense: { readonly identifier: string; readonly qr: string };
   /** A business license the market regulator revoked, with the reason. */
   readonly revokedLicense: { readonly identifier: string; readonly qr: string; readonly reason: string };
+  /**
+   * A citizen whose log is longer than a page: newest first, 24 granted accesses by the credit
+   * office, then an attempt refused (its consent not valid yet) and, oldest, one access by the market regulator, so a filter
+   * for either matches nothing on the unfiltered first page. They hold a license used 21 times
+   * and then suspended: a timeline longer than a page that ends with a sealed move.
+   */
+  readonly busyCitizen: { readonly username: string; readonly privateKeyPem: string; readonly license: string; readonly suspensionReason: string };
   /** The citizen's identity number, which staff type to trace or look them up. */
   readonly identityNumber: string;
   /** The enterprises with credit records, by USCC: graded C then A (on the red list), B, and D (seriously dishonest). */
@@ -45,6 +52,10 @@ const MARKET_USCC = '11320000MB12345675';
 const BUSINESS_LICENSE = `${MARKET_USCC}001`;
 const REVOCATION_REASON = '吊销：行政处罚决定书 苏市监罚〔2027〕12号';
 const DAY_MS = 86_400_000;
+const BUSY_IDENTITY_NUMBER = '440304198001011247';
+const BUSY_ACCESSES = 24;
+const BUSY_LICENSE_USES = 21;
+const SUSPENSION_REASON = '涉嫌虚假登记，立案调查';
 
 /** A valid USCC (GB 32100) registered in `district` with category `industry`, ending in `serial`. */
 function uscc(industry: string, district: string, serial: number): string {
@@ -94,9 +105,11 @@ export async function startExplorerFixture(): Promise<ExplorerFixture> {
     const market = await call('POST', '/api/v1/exchange', marketOfficer.token, { subject: person, items: ['MR-PERSON-LICENCE'], purpose: 'business-licence.review', authorizationId: marketConsent.body.authorizationId, caseReference: 'YWTB-2027-000201' });
     assert.equal(market.status, 200, JSON.stringify(market.body));
 
+    const busyCitizen = await seedBusyCitizen(gateway, call, { officer: officer.token, market: marketOfficer.token });
+
     const enterprises = { redListed: uscc('91', '320214', 1), licensed: uscc('91', '320213', 2), dishonest: uscc('51', '320213', 3) };
     const evaluations = await seedCredit(call, { creditAdmin: creditAdmin.token, creditOffice: officer.token, market: marketOfficer.token }, enterprises);
-    await gateway.untilIndexed(granted.body.receipt.trailId, refused.body.error.details.refusalTrailId, market.body.receipt.trailId);
+    await gateway.untilIndexed(granted.body.receipt.trailId, refused.body.error.details.refusalTrailId, market.body.receipt.trailId, ...busyCitizen.trailIds);
     await untilEvaluationsIndexed(gateway, evaluations);
 
     const type = await call('POST', '/api/v1/licenses/types', admin.token, { code: BUSINESS_LICENSE, name: '营业执照', issuers: [{ department: MARKET, uscc: MARKET_USCC }], supervisors: [], validity: { maxValidityDays: null }, metadataFields: [{ name: 'enterpriseName', label: '名称', required: true }] });
@@ -112,6 +125,15 @@ export async function startExplorerFixture(): Promise<ExplorerFixture> {
     const revokedLicense = await issue('YWTB-2027-000302', '苏州某某餐饮有限公司', '91320508MA1MXXR8QF');
     const revoked = await call('POST', `/api/v1/licenses/${revokedLicense.identifier}/status`, marketOfficer.token, { action: 'revoke', reason: REVOCATION_REASON });
     assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
+    const busyLicense = await call('POST', '/api/v1/licenses', marketOfficer.token, { typeCode: BUSINESS_LICENSE, holder: { kind: 'person', identityNumber: BUSY_IDENTITY_NUMBER }, caseReference: 'YWTB-2027-000303', validFrom: '2027-01-04', validUntil: null, metadata: { enterpriseName: '个体户 李某' }, document: Buffer.from('%PDF-1.7 营业执照 个体户').toString('base64') });
+    assert.equal(busyLicense.status, 201, JSON.stringify(busyLicense.body));
+    const busyIdentifier = busyLicense.body.license.identifier as string;
+    await inBatches(BUSY_LICENSE_USES, async (n) => {
+      const use = await call('POST', `/api/v1/licenses/${busyIdentifier}/uses`, officer.token, { caseReference: `XY-2027-1${String(n).padStart(5, '0')}`, purpose: 'credit-repair.review' });
+      assert.equal(use.status, 201, JSON.stringify(use.body));
+    });
+    const suspended = await call('POST', `/api/v1/licenses/${busyIdentifier}/status`, marketOfficer.token, { action: 'suspend', reason: SUSPENSION_REASON });
+    assert.equal(suspended.status, 200, JSON.stringify(suspended.body));
 
     return {
       gateway,
@@ -121,6 +143,7 @@ export async function startExplorerFixture(): Promise<ExplorerFixture> {
       identityNumber: IDENTITY_NUMBER,
       enterprises,
       citizen: { username: citizen.username, privateKeyPem: keys.privateKey.toPem(), token: citizenToken },
+      busyCitizen: { username: busyCitizen.username, privateKeyPem: busyCitizen.privateKeyPem, license: busyIdentifier, suspensionReason: SUSPENSION_REASON },
       grantedTrailId: granted.body.receipt.trailId,
       consentId: consent.body.authorizationId,
       validLicense,
@@ -131,6 +154,39 @@ export async function startExplorerFixture(): Promise<ExplorerFixture> {
     await gateway.close();
     throw error;
   }
+}
+
+/** Runs `count` calls, a few at a time: the ledger cuts a block for several at once. */
+async function inBatches(count: number, run: (n: number) => Promise<void>, width = 6): Promise<void> {
+  for (let start = 0; start < count; start += width) {
+    await Promise.all(Array.from({ length: Math.min(width, count - start) }, (_, i) => run(start + i)));
+  }
+}
+
+/** The busy citizen's log (see {@link ExplorerFixture.busyCitizen}), in that order; returns the citizen and the trail ids to wait for in the index. */
+async function seedBusyCitizen(gateway: LedgerTestGateway, call: Call, tokens: { officer: string; market: string }) {
+  const keys = generateSm2KeyPair();
+  const citizen = await gateway.services.users.create({ username: 'citizen.li', role: 'citizen', subjectKey: gateway.services.subjectKeys.derive(BUSY_IDENTITY_NUMBER), citizenPublicKey: keys.publicKey.toPem() }, 'explorer fixture');
+  const token = gateway.services.tokens.issue(citizen.id, citizen.role).token;
+  const window = { validFrom: new Date(Date.now() - 60_000).toISOString(), validUntil: new Date(Date.now() + 365 * DAY_MS).toISOString() };
+  const person = { kind: 'person', identityNumber: BUSY_IDENTITY_NUMBER };
+  const marketConsent = await call('POST', '/api/v1/me/consents', token, { grantee: MARKET, items: ['MR-PERSON-LICENCE'], purpose: 'business-licence.review', ...window });
+  const creditConsent = await call('POST', '/api/v1/me/consents', token, { grantee: CREDIT, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, ...window });
+  assert.deepEqual([marketConsent.status, creditConsent.status], [201, 201], JSON.stringify([marketConsent.body, creditConsent.body]));
+  const market = await call('POST', '/api/v1/exchange', tokens.market, { subject: person, items: ['MR-PERSON-LICENCE'], purpose: 'business-licence.review', authorizationId: marketConsent.body.authorizationId, caseReference: 'YWTB-2027-000400' });
+  assert.equal(market.status, 200, JSON.stringify(market.body));
+  // Refused for a consent not valid yet: an outside-window anomaly, so the fixture's one out-of-scope attempt stays the only one.
+  const later = await call('POST', '/api/v1/me/consents', token, { grantee: CREDIT, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, validFrom: new Date(Date.now() + DAY_MS).toISOString(), validUntil: window.validUntil });
+  assert.equal(later.status, 201, JSON.stringify(later.body));
+  const refused = await call('POST', '/api/v1/exchange', tokens.officer, { subject: person, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, authorizationId: later.body.authorizationId, caseReference: 'X-400' });
+  assert.equal(refused.status, 403, JSON.stringify(refused.body));
+  const trailIds: string[] = [market.body.receipt.trailId, refused.body.error.details.refusalTrailId];
+  await inBatches(BUSY_ACCESSES, async (n) => {
+    const access = await call('POST', '/api/v1/exchange', tokens.officer, { subject: person, items: ['MR-PERSON-LICENCE'], purpose: PURPOSE, authorizationId: creditConsent.body.authorizationId, caseReference: `YWTB-2027-1${String(n).padStart(5, '0')}` });
+    assert.equal(access.status, 200, JSON.stringify(access.body));
+    trailIds.push(access.body.receipt.trailId);
+  });
+  return { username: citizen.username, privateKeyPem: keys.privateKey.toPem(), trailIds };
 }
 
 type Call = (method: 'GET' | 'POST' | 'PUT', url: string, token: string, payload?: object) => Promise<{ status: number; body: any }>;

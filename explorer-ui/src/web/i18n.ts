@@ -178,6 +178,10 @@ const zh = {
   statusAtUse: '当时状态',
   expiredNoTransaction: '按有效期自动失效，没有对应的交易。',
   noEvents: '没有记录。',
+  sealCheckedOnTransaction: '（在交易页核验）',
+  eventNoSeal: '无印章：这条记录早于账本保存变更印章，当时已核验但未存档',
+  myLicensesTitle: '我的电子证照',
+  noLicenses: '您名下没有电子证照。',
   reason: '原因',
 } as const;
 
@@ -356,6 +360,10 @@ const en: Record<MessageKey, string> = {
   statusAtUse: 'Status then',
   expiredNoTransaction: 'Ended by its validity date; no transaction made it.',
   noEvents: 'No records.',
+  sealCheckedOnTransaction: '(checked on its transaction)',
+  eventNoSeal: 'No seal: recorded before the ledger kept the seals of moves (it was checked then, not stored)',
+  myLicensesTitle: 'My e-licenses',
+  noLicenses: 'You hold no e-licenses.',
   reason: 'Reason',
 };
 

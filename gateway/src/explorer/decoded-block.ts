@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
-import { headerTypeName, validationCodeName } from '@citytrust/network-config/dist/proofs/fabric-block';
-import { nodeProofCrypto } from '@citytrust/network-config';
+import { headerTypeName, ledgerTime, validationCodeName } from '@citytrust/network-config/dist/proofs/fabric-block';
+import { nodeProofCrypto, sealMadeIn } from '@citytrust/network-config';
 
 /**
  * A block as the explorer shows it: read from the block's own bytes (qscc GetBlockByNumber),
@@ -35,7 +35,7 @@ export interface DecodedTransaction {
   readonly reads: readonly { readonly namespace: string; readonly key: string; readonly version: string | undefined }[];
   readonly writes: readonly { readonly namespace: string; readonly key: string; readonly isDelete: boolean }[];
   readonly event: string | undefined;
-  /** The SM2 seal the transaction's event carries, as recorded; whether it verifies is the detail view's question. */
+  /** The SM2 seal the transaction made, as its event carries it; whether it verifies is the detail view's question. */
   readonly seal: { readonly department: string; readonly keyId: string; readonly digest: string; readonly sealedAt: string } | undefined;
 }
 
@@ -126,7 +126,7 @@ function decodeTransaction(blockNumber: number, index: number, envelopeBytes: Ui
     reads,
     writes,
     event: event?.getEventName() || undefined,
-    seal: event ? sealOf(event.getPayload_asU8()) : undefined,
+    seal: event ? sealOf(event.getPayload_asU8(), base.creator.mspId, ledgerTime({ seconds: timestamp?.getSeconds() ?? 0, nanos: timestamp?.getNanos() ?? 0 })) : undefined,
   };
 }
 
@@ -146,18 +146,20 @@ function readWriteSetOf(results: Uint8Array): Pick<DecodedTransaction, 'reads' |
   return { reads, writes };
 }
 
-/** The seal in a chaincode event: beside a record (`{ ..., seal }`) or the event itself (a document attestation). */
-function sealOf(payload: Uint8Array): DecodedTransaction['seal'] {
+/**
+ * The seal the transaction made, as its chaincode event carries it: found as the proof builder
+ * finds it (by the submitting department at the transaction's time), so the seal shown is the one
+ * the proof checks, not an older one the event's record carries (a moved license's issuance seal).
+ */
+function sealOf(payload: Uint8Array, creator: string, at: string): DecodedTransaction['seal'] {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(payload));
   } catch {
     return undefined;
   }
-  const candidate = (json as { seal?: unknown })?.seal ?? json;
-  const seal = candidate as Record<string, unknown> | null;
-  if (!seal || typeof seal.keyId !== 'string' || typeof seal.signature !== 'string' || typeof seal.digest !== 'string') return undefined;
-  return { department: String(seal.department ?? ''), keyId: seal.keyId, digest: seal.digest, sealedAt: String(seal.sealedAt ?? '') };
+  const found = sealMadeIn(json, creator, at);
+  return found && { department: found.seal.department, keyId: found.seal.keyId, digest: found.seal.digest, sealedAt: found.seal.sealedAt };
 }
 
 function identityOf(serialized: Uint8Array): { mspId: string; subject: string; certificate: Uint8Array } {

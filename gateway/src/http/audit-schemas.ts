@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ANOMALY_RULES, DEFAULT_ANOMALY_PARAMETERS, MAX_PAGE_SIZE } from '@citytrust/credit-service';
 import { MAX_AUDIT_BUNDLE_TRAILS } from '../audit-bundles/audit-bundle';
-import { AuthorizationId, Bookmark, DataSubjectInput, From, Hex64, IndexFreshnessView, ItemCode, MspId, Purpose, TrailView, Until } from './trail-schemas';
+import { AuthorizationId, Bookmark, DataSubjectInput, From, Hex64, IndexFreshnessView, ItemCode, MspId, Purpose, TrailOutcome, TrailView, Until } from './trail-schemas';
 
 /**
  * The auditors' API: tracing share trails in the off-chain index and the anomaly report. As
@@ -17,7 +17,7 @@ const trailFilters = {
   item: Type.Optional(ItemCode),
   purpose: Type.Optional(Purpose),
   authorizationId: Type.Optional(AuthorizationId),
-  outcome: Type.Optional(Type.Union([Type.Literal('granted'), Type.Literal('refused')])),
+  outcome: Type.Optional(TrailOutcome),
   from: Type.Optional(From),
   until: Type.Optional(Until),
 };
@@ -56,7 +56,7 @@ export const AnomalyQuery = Type.Object({
 
 const FindingTrailView = Type.Object({
   trailId: Type.String(), transactionId: Type.String(), blockNumber: Type.Integer(), recordedAt: Type.String(),
-  outcome: Type.Union([Type.Literal('granted'), Type.Literal('refused')]),
+  outcome: TrailOutcome,
 });
 
 export const AnomalyFindingView = Type.Object({

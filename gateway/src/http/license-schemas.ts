@@ -30,7 +30,7 @@ const HolderView = Type.Union([
   Type.Object({ kind: Type.Literal('enterprise'), uscc: Type.String() }),
   Type.Object({ kind: Type.Literal('person'), subjectKey: Hex64('The person\'s pseudonymous subject key.') }),
 ]);
-const StatusChangeView = Type.Object({ from: Type.String(), to: Type.String(), reason: Type.String(), by: Type.String(), at: LedgerTime, transactionId: Type.String() });
+const StatusChangeView = Type.Object({ from: Type.String(), to: Type.String(), reason: Type.String(), by: Type.String(), at: LedgerTime, transactionId: Type.String(), seal: Type.Optional(Type.Object(StoredSealView.properties, { description: 'The mover\'s seal over the move, made in `transactionId`; absent on moves recorded before the ledger stored it.' })) });
 const Status = Type.Union(['valid', 'suspended', 'changed', 'revoked', 'cancelled', 'expired'].map((s) => Type.Literal(s)), { description: 'expired is read from the date: no transaction makes it.' });
 
 export const LicenseTypeRequest = Type.Object({
@@ -131,11 +131,14 @@ const Where = {
   transactionId: Type.String({ description: 'The transaction that recorded it (see GET /api/v1/transactions/{id}).' }),
   blockNumber: Type.Integer({ description: 'The block that holds that transaction.' }),
 };
+const MadeSeal = {
+  seal: Type.Optional(Type.Object(StoredSealView.properties, { description: 'The department\'s SM2 seal made in this transaction (over the issue record, the move, the change or the use); `GET /api/v1/transactions/{id}` checks it. Absent on moves recorded before the ledger stored their seal.' })),
+};
 const TimelineEvent = Type.Union([
-  Type.Object({ kind: Type.Literal('issued'), at: LedgerTime, ...Where, version: Type.String({ description: 'This identifier: its version is its second-to-last part.' }), supersedes: Type.Optional(Type.String({ description: 'For a version after the first: the version it replaced.' })) }),
-  Type.Object({ kind: Type.Literal('status-changed'), at: LedgerTime, ...Where, action: Type.Union(['suspend', 'reinstate', 'revoke', 'cancel'].map((a) => Type.Literal(a))), from: Type.String(), to: Type.String(), reason: Type.String() }),
-  Type.Object({ kind: Type.Literal('new-version'), at: LedgerTime, ...Where, supersededBy: Type.String({ description: 'The next version\'s identifier.' }), reason: Type.String() }),
-  Type.Object({ kind: Type.Literal('used'), at: LedgerTime, ...Where, officer: Type.String({ description: 'The officer, by pseudonym.' }), caseReference: Type.String(), purpose: Type.String(), statusAtUse: Status }),
+  Type.Object({ kind: Type.Literal('issued'), at: LedgerTime, ...Where, ...MadeSeal, version: Type.String({ description: 'This identifier: its version is its second-to-last part.' }), supersedes: Type.Optional(Type.String({ description: 'For a version after the first: the version it replaced.' })) }),
+  Type.Object({ kind: Type.Literal('status-changed'), at: LedgerTime, ...Where, ...MadeSeal, action: Type.Union(['suspend', 'reinstate', 'revoke', 'cancel'].map((a) => Type.Literal(a))), from: Type.String(), to: Type.String(), reason: Type.String() }),
+  Type.Object({ kind: Type.Literal('new-version'), at: LedgerTime, ...Where, ...MadeSeal, supersededBy: Type.String({ description: 'The next version\'s identifier.' }), reason: Type.String() }),
+  Type.Object({ kind: Type.Literal('used'), at: LedgerTime, ...Where, ...MadeSeal, officer: Type.String({ description: 'The officer, by pseudonym.' }), caseReference: Type.String(), purpose: Type.String(), statusAtUse: Status }),
   Type.Object({ kind: Type.Literal('expired'), at: Type.String({ description: 'The end of the last valid day (China Standard Time): expiry is read from the date, no transaction makes it.' }) }),
 ]);
 export const LicenseTimelineResponse = Type.Object({
@@ -143,8 +146,14 @@ export const LicenseTimelineResponse = Type.Object({
   status: Status,
   checkedAt: LedgerTime,
   license: LicenseView,
-  events: Type.Array(TimelineEvent, { description: 'Oldest first.' }),
+  events: Type.Array(TimelineEvent, { description: 'This page\'s events, oldest first.' }),
+  cursor: Type.String({ description: 'Send it back as `cursor` for the next page; empty on the last.' }),
 });
+export const TimelineQuery = Type.Object({
+  // A query string carries text, and the API does not coerce types: the number is a pattern.
+  limit: Type.Optional(Type.String({ pattern: '^([1-9][0-9]?|1[0-9]{2}|200)$', default: '50', description: 'Events per page, 1 to 200.' })),
+  cursor: Type.Optional(Type.String({ pattern: '^([1-9][0-9]{0,8})?$', default: '', description: 'The `cursor` of the previous page; empty for the first.' })),
+}, strict);
 
 export const AnnotatedCopyRequest = Type.Object({
   purpose: Text(200, 'What the copy may be used for, e.g. 办理贷款.'),

@@ -15,6 +15,7 @@ const DateTime = Type.String({ format: 'date-time', description: 'RFC 3339.' });
 const LedgerTime = Type.String({ description: 'RFC 3339 with nine fraction digits, from the ledger.' });
 const Uscc = Type.String({ pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$', description: 'Unified Social Credit Code (GB 32100).' });
 const TrailId = Hex64('A trail\'s id: the id of the transaction that recorded it.');
+export const TrailOutcome = Type.Union([Type.Literal('granted'), Type.Literal('refused')], { description: 'An access the ledger allowed and recorded, or an attempt it refused (recorded too).' });
 export const AuthorizationId = Hex64('An authorization\'s id: the id of the transaction that recorded it.');
 
 export const DataSubjectInput = Type.Union([
@@ -94,7 +95,7 @@ export const ExchangeResponse = Type.Object({
 });
 
 export const TrailView = Type.Object({
-  trailId: TrailId, outcome: Type.Union([Type.Literal('granted'), Type.Literal('refused')]),
+  trailId: TrailId, outcome: TrailOutcome,
   department: Type.String(), officer: Type.String({ description: 'The officer\'s pseudonym.' }), subject: DataSubjectView,
   items: Type.Array(Type.String()), purpose: Type.String(), authorizationId: Type.String(), caseReference: Type.String(),
   resultDigest: Type.String(), qualityRating: Type.Optional(Type.Integer()), requestedAt: Type.String(), recordedAt: LedgerTime,
@@ -122,6 +123,7 @@ export const TrailPageQuery = Type.Object({
   bookmark: Type.Optional(Bookmark),
   department: Type.Optional(MspId),
   item: Type.Optional(ItemCode),
+  outcome: Type.Optional(TrailOutcome),
   from: Type.Optional(From),
   until: Type.Optional(Until),
 }, strict);

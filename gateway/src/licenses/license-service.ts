@@ -34,7 +34,7 @@ import type { SealService } from '../seals/seal-service';
 import type { Officer, ShareTrailReceipt, TrailService } from '../trails/trail-service';
 import { holderLicenses, LICENSE_DATA_ITEM } from './license-data-source';
 import type { LicenseStatusView } from './license-status-view';
-import { licenseTimelineOf, type LicenseRecordVersion, type LicenseTimeline } from './license-timeline';
+import { licenseEventsOf, placed, timelinePage, type LicenseRecordVersion, type LicenseTimeline, type TimelinePageRequest } from './license-timeline';
 
 /** 422 `license_refused`: a license, its QR or a document failed a check; `details.check` names it. */
 export class LicenseRefusedApiError extends ApiError {
@@ -84,6 +84,9 @@ export interface LicenseVerificationView {
   readonly copy?: { readonly purpose: string; readonly recipient: string; readonly validUntil: string; readonly madeAt: string; readonly sealedBy: string };
 }
 
+/** Who reads a timeline: staff (the authorization table says which roles), or a citizen by their subject key. */
+export type TimelineReader = { readonly kind: 'staff' } | { readonly kind: 'holder'; readonly subjectKey: string };
+
 /** A person holder's licenses as read through the data exchange: the licenses and the share trail's receipt. */
 export interface HolderLicenses {
   readonly licenses: readonly StoredLicense[];
@@ -109,8 +112,12 @@ export interface LicenseService {
   verify(request: VerifyRequest): Promise<LicenseVerificationView>;
   /** A department relied on a license in a case (用证): verified, then recorded with the status it found. */
   recordUse(officer: Officer, identifier: string, caseReference: string, purpose: string): Promise<{ use: StoredLicenseUse; verification: LicenseVerificationView }>;
-  /** Its provenance from the ledger, oldest first: issuance, moves with their reasons, new versions and uses, each with its transaction and block. */
-  timeline(identifier: string): Promise<LicenseTimeline>;
+  /**
+   * Its provenance from the ledger, oldest first, a page at a time: issuance, moves with their
+   * reasons, new versions and uses, each with its transaction, block and seal. Staff read any
+   * license's; a holder only their own (another's is 404, as if it did not exist).
+   */
+  timeline(identifier: string, page: TimelinePageRequest, reader: TimelineReader): Promise<LicenseTimeline>;
   /** The citizen's annotated copy (加注件) of one of their licenses, for one use, until a time. */
   annotateCopy(subjectKey: string, identifier: string, use: { purpose: string; recipient: string; validUntil: string }): Promise<{ copy: StoredAnnotatedCopy; qr: string }>;
 }
@@ -271,15 +278,23 @@ export function newLicenseService({ ledger, seals, trails, platformDepartment, o
       return { use, verification };
     },
 
-    async timeline(identifier) {
+    async timeline(identifier, page, reader) {
       requireIdentifier('identifier', identifier);
       const checkedAt = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
       const [history, uses] = await Promise.all([
-        evaluate<LicenseRecordVersion[]>('licenseHistory', [identifier]),
+        evaluate<LicenseRecordVersion[]>('licenseHistory', [identifier]).catch((error: unknown) => {
+          throw reader.kind === 'holder' && error instanceof NotFoundError ? notYours(identifier) : error;
+        }),
         evaluate<StoredLicenseUse[]>('listUses', [identifier]),
       ]);
-      const blocks = await blockNumbersOf([...history.map((h) => h.transactionId), ...uses.map((u) => u.useId)]);
-      return licenseTimelineOf(history, uses, checkedAt, (transactionId) => blocks.get(transactionId)!);
+      const { license, status, events } = licenseEventsOf(history, uses, checkedAt);
+      // A citizen reads only the timelines of the licenses they hold; another's is not found, as
+      // every other record about another person is.
+      if (reader.kind === 'holder' && (license.holder.kind !== 'person' || license.holder.subjectKey !== reader.subjectKey)) throw notYours(identifier);
+      const shown = timelinePage(events, page);
+      // Only the page's transactions are looked up: a license used ten thousand times costs one page of look-ups.
+      const blocks = await blockNumbersOf(shown.events.flatMap((e) => (e.kind === 'expired' ? [] : [e.transactionId])));
+      return { identifier: license.identifier, status, checkedAt, license, events: shown.events.map((e) => placed(e, (id) => blocks.get(id)!)), cursor: shown.cursor };
     },
 
     async annotateCopy(subjectKey, identifier, use) {

@@ -1,19 +1,31 @@
-import { endOfDay, licenseStatusAt, type EffectiveLicenseStatus, type LicenseAction, type LicenseStatus, type StoredLicense, type StoredLicenseUse } from '@citytrust/shared';
+import { endOfDay, licenseStatusAt, type EffectiveLicenseStatus, type LicenseAction, type LicenseStatus, type StoredLicense, type StoredLicenseUse, type StoredSeal } from '@citytrust/shared';
 
 /**
  * A license's provenance (来源可溯): what the ledger recorded about it, oldest first. Read from the
  * ledger itself (the license key's history and the uses recorded under it), so it needs no index
- * and shows exactly what the chain holds.
+ * and shows exactly what the chain holds. Each event made by a transaction carries the seal its
+ * department made in it, when the ledger kept one: moves recorded before the contract stored the
+ * mover's seal have none (their seal was checked when they were made, and is in no record since).
  */
-export type LicenseTimelineEvent =
+export type LicenseEvent =
   | LedgerEvent<'issued', { readonly version: string; readonly supersedes?: string }>
   | LedgerEvent<'status-changed', { readonly action: LicenseAction; readonly from: LicenseStatus; readonly to: LicenseStatus; readonly reason: string }>
   | LedgerEvent<'new-version', { readonly supersededBy: string; readonly reason: string }>
   | LedgerEvent<'used', { readonly officer: string; readonly caseReference: string; readonly purpose: string; readonly statusAtUse: EffectiveLicenseStatus }>
   | { readonly kind: 'expired'; readonly at: string };
 
-/** An event a transaction made: when, by which department, and where on the chain. */
-type LedgerEvent<K extends string, F> = { readonly kind: K; readonly at: string; readonly department: string; readonly transactionId: string; readonly blockNumber: number } & F;
+/** An event a transaction made: when, by which department, its seal, and which transaction. */
+type LedgerEvent<K extends string, F> = { readonly kind: K; readonly at: string; readonly department: string; readonly transactionId: string; readonly seal?: StoredSeal } & F;
+
+/** An event as the timeline answers it: one made by a transaction says in which block it landed. */
+export type LicenseTimelineEvent = LicenseEvent extends infer E ? E extends { readonly transactionId: string } ? E & { readonly blockNumber: number } : E : never;
+
+/** What a timeline page asks: at most `limit` events after the first `cursor` ones. */
+export interface TimelinePageRequest {
+  readonly limit: number;
+  /** The previous page's `cursor`; '' for the first page. */
+  readonly cursor: string;
+}
 
 export interface LicenseTimeline {
   readonly identifier: string;
@@ -21,7 +33,10 @@ export interface LicenseTimeline {
   readonly status: EffectiveLicenseStatus;
   readonly checkedAt: string;
   readonly license: StoredLicense;
+  /** This page's events, oldest first. */
   readonly events: readonly LicenseTimelineEvent[];
+  /** Send it back for the next page; '' on the last. */
+  readonly cursor: string;
 }
 
 /** One version of the license's record, as `license:licenseHistory` answers it. */
@@ -31,35 +46,51 @@ export interface LicenseRecordVersion {
   readonly license: StoredLicense;
 }
 
-/** The events of a license from its record's versions and its uses; `blockOf` says where each transaction landed. */
-export function licenseTimelineOf(history: readonly LicenseRecordVersion[], uses: readonly StoredLicenseUse[], checkedAt: string, blockOf: (transactionId: string) => number): LicenseTimeline {
+/** A license's events, all of them, oldest first, from its record's versions and its uses; and its status at `checkedAt`. */
+export function licenseEventsOf(history: readonly LicenseRecordVersion[], uses: readonly StoredLicenseUse[], checkedAt: string): { license: StoredLicense; status: EffectiveLicenseStatus; events: LicenseEvent[] } {
   const license = history[history.length - 1]!.license;
-  const events: LicenseTimelineEvent[] = [];
-  const where = (transactionId: string) => ({ transactionId, blockNumber: blockOf(transactionId) });
+  const events: LicenseEvent[] = [];
   history.forEach(({ transactionId, license: version }, index) => {
     if (index === 0) {
-      events.push({ kind: 'issued', at: version.issuedAt, department: version.issuer.department, ...where(transactionId), version: version.identifier, ...(version.supersedes ? { supersedes: version.supersedes } : {}) });
+      events.push({ kind: 'issued', at: version.issuedAt, department: version.issuer.department, transactionId, seal: version.seal, version: version.identifier, ...(version.supersedes ? { supersedes: version.supersedes } : {}) });
       return;
     }
     const change = version.lastChange;
     // Every later write to the license's key is a move, which the contract records as lastChange.
     if (!change || change.transactionId !== transactionId) throw new Error(`license ${version.identifier}'s record written by ${transactionId} carries no move of its own`);
+    const made = { at: change.at, department: change.by, transactionId, ...(change.seal ? { seal: change.seal } : {}) };
     if (change.to === 'changed') {
-      events.push({ kind: 'new-version', at: change.at, department: change.by, ...where(transactionId), supersededBy: version.supersededBy!, reason: change.reason });
+      events.push({ kind: 'new-version', ...made, supersededBy: version.supersededBy!, reason: change.reason });
     } else {
-      events.push({ kind: 'status-changed', at: change.at, department: change.by, ...where(transactionId), action: actionOf(change.from, change.to), from: change.from, to: change.to, reason: change.reason });
+      events.push({ kind: 'status-changed', ...made, action: actionOf(change.from, change.to), from: change.from, to: change.to, reason: change.reason });
     }
   });
   for (const use of uses) {
-    events.push({ kind: 'used', at: use.recordedAt, department: use.department, ...where(use.useId), officer: use.officer, caseReference: use.caseReference, purpose: use.purpose, statusAtUse: use.statusAtUse });
+    events.push({ kind: 'used', at: use.recordedAt, department: use.department, transactionId: use.useId, seal: use.seal, officer: use.officer, caseReference: use.caseReference, purpose: use.purpose, statusAtUse: use.statusAtUse });
   }
   const status = licenseStatusAt(license, checkedAt);
   // Expiry needs no transaction: it is read from the date, and shown at the end of the last valid
   // day; a license issued with a validity already past is listed as expired from its issuance on.
   if (status === 'expired') events.push({ kind: 'expired', at: endOfDay(license.validUntil!) });
-  const order = (e: LicenseTimelineEvent) => (e.kind === 'expired' && e.at < license.issuedAt ? license.issuedAt : e.at);
+  const order = (e: LicenseEvent) => (e.kind === 'expired' && e.at < license.issuedAt ? license.issuedAt : e.at);
   events.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
-  return { identifier: license.identifier, status, checkedAt, license, events };
+  return { license, status, events };
+}
+
+/**
+ * One page of the events: the cursor is how many events the pages before showed. The ledger only
+ * appends to a license's record and uses, in time order, and expiry comes after everything made
+ * while the license was valid, so the events before a cursor stay where they are.
+ */
+export function timelinePage<E>(events: readonly E[], request: TimelinePageRequest): { events: E[]; cursor: string } {
+  const start = request.cursor === '' ? 0 : Number(request.cursor);
+  const end = start + request.limit;
+  return { events: events.slice(start, end), cursor: end < events.length ? String(end) : '' };
+}
+
+/** The event with the block its transaction landed in (`blockOf`); expiry has none. */
+export function placed(event: LicenseEvent, blockOf: (transactionId: string) => number): LicenseTimelineEvent {
+  return (event.kind === 'expired' ? event : { ...event, blockNumber: blockOf(event.transactionId) }) as LicenseTimelineEvent;
 }
 
 function actionOf(from: LicenseStatus, to: LicenseStatus): LicenseAction {

@@ -140,7 +140,7 @@ describe('a citizen decides, sees and objects', () => {
     assert.deepEqual(secondPage.body.trails.map((t: { outcome: string }) => t.outcome), ['granted']);
   });
 
-  test('a citizen narrows their log by department, item and time, read from the index; a bad filter is a 400 naming it', async () => {
+  test('a citizen narrows their log by department, item, outcome and time, read from the index; a bad filter is a 400 naming it', async () => {
     const identity = '440304198001011247';
     const citizen = await citizenToken(identity, 'citizen.filters');
     const basis = await call('POST', '/api/v1/authorizations/legal-bases', tokens.marketAdmin!, { grantee: CREDIT, items: ['MR-PERSON-LICENCE', 'MR-ENT-PUBLIC'], purpose: PURPOSE, scenario: '一网通办: 个体工商户', validFrom: aMinuteAgo(), validUntil: inAYear() });
@@ -158,9 +158,11 @@ describe('a citizen decides, sees and objects', () => {
     assert.deepEqual(await ids(`department=${CREDIT}`), [both.body.receipt.trailId, licence.body.receipt.trailId]);
     assert.deepEqual(await ids(`department=${MARKET}`), []);
     assert.deepEqual(await ids('item=MR-ENT-PUBLIC'), [both.body.receipt.trailId]);
+    assert.deepEqual(await ids('outcome=granted'), [both.body.receipt.trailId, licence.body.receipt.trailId]);
+    assert.deepEqual(await ids('outcome=refused'), []);
     assert.deepEqual(await ids(`from=${encodeURIComponent(since)}&until=${encodeURIComponent(both.body.receipt.recordedAt)}`), [licence.body.receipt.trailId]);
     assert.deepEqual(await ids(`until=${encodeURIComponent(since)}`), []);
-    for (const [query, field] of [['from=yesterday', 'querystring.from'], ['from=2027-02-01T00:00:00Z&until=2027-01-01T00:00:00Z', 'querystring.until'], ['item=x', 'querystring.item'], ['pageSize=501', 'querystring.pageSize'], [`bookmark=${'e'.repeat(64)}`, 'querystring.bookmark'], [`subjectKey=${'a'.repeat(64)}`, 'querystring.subjectKey']]) {
+    for (const [query, field] of [['from=yesterday', 'querystring.from'], ['from=2027-02-01T00:00:00Z&until=2027-01-01T00:00:00Z', 'querystring.until'], ['item=x', 'querystring.item'], ['outcome=denied', 'querystring.outcome'], ['pageSize=501', 'querystring.pageSize'], [`bookmark=${'e'.repeat(64)}`, 'querystring.bookmark'], [`subjectKey=${'a'.repeat(64)}`, 'querystring.subjectKey']]) {
       const refused = await call('GET', `/api/v1/me/trails?${query}`, citizen);
       assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.details.field], [400, 'invalid_request', field], query);
     }

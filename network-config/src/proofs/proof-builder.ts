@@ -103,14 +103,23 @@ function sealedRecordOf(transaction: EndorserTransaction): ProofBundle['sealed']
   } catch {
     throw new ProofUnavailableError('not_sealed', transactionId, `transaction ${transactionId}'s event '${event.name}' is not JSON: it recorded no sealed record`);
   }
-  const at = ledgerTime(transaction.timestamp);
-  const found = findSeal(payload, [], (seal) => seal.sealedAt === at && seal.department === transaction.creator.mspId);
+  const found = sealMadeIn(payload, transaction.creator.mspId, ledgerTime(transaction.timestamp));
   if (!found) throw new ProofUnavailableError('not_sealed', transactionId, `transaction ${transactionId}'s event '${event.name}' carries no seal made in it: only sealed records have proofs`);
   const record = transaction.arguments.slice(1).map(parseJson).find((argument) => argument !== undefined && sm3(canonicalJson(argument.value)).toString('hex') === found.seal.digest);
   return { event: event.name, sealPath: found.path, ...(record ? { record: record.value } : {}), seal: found.seal };
 }
 
 type Seal = ProofBundle['sealed']['seal'];
+
+/**
+ * The seal a transaction made, in its event's payload: the one by its submitting department
+ * (`by`) at its own time (`at`, the ledger's nine-digit time), wherever it sits (beside a record,
+ * inside an answer, or the payload itself), and its path there. A payload may carry other seals
+ * too (a moved license carries its issuance seal), which were made by earlier transactions.
+ */
+export function sealMadeIn(payload: unknown, by: string, at: string): { seal: Seal; path: string[] } | undefined {
+  return findSeal(payload, [], (seal) => seal.sealedAt === at && seal.department === by);
+}
 
 function findSeal(value: unknown, path: string[], made: (seal: Seal) => boolean): { seal: Seal; path: string[] } | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;

@@ -77,6 +77,12 @@ export interface LicenseStatusChange {
   readonly by: string;
   readonly at: string;
   readonly transactionId: string;
+  /**
+   * The mover's seal over the move's request (the status move, or the change record of a new
+   * version), made in `transactionId`. Absent on moves recorded before the ledger kept it: their
+   * seals were checked when they were made but not stored.
+   */
+  readonly seal?: StoredSeal;
 }
 
 /** A license as stored: the sealed issue record, its issuer, its state and its links to other versions. */

@@ -2,7 +2,9 @@ import { useMemo, useState } from 'preact/hooks';
 import type { ProofReport } from '@citytrust/network-config/dist/proofs/proof-report';
 import { api, currentSession } from '../api';
 import { formatTime, t } from '../i18n';
+import { MoreControl, usePages } from '../paged-list';
 import { Problem, Show, useLoaded } from '../ui';
+import type { LicenseRecord } from './license-verify-view';
 import { SignInView } from './sign-in-view';
 import { Checks } from './transactions-view';
 
@@ -11,9 +13,6 @@ interface Trail {
   authorizationId: string; caseReference: string; requestedAt: string; recordedAt: string;
   refusal?: { check: string; reason: string };
 }
-
-/** The most of a citizen's log the portal reads, in pages of 200. */
-const maxPages = 10;
 
 /**
  * 我的数据我做主: a citizen sees who used their data (with filters), checks any entry's proof
@@ -27,50 +26,69 @@ export function CitizenPortal() {
     <section aria-labelledby="portal-title">
       <h1 id="portal-title">{t('myDataTitle')}</h1>
       <TrailLog />
+      <MyLicenses />
       <GrantConsent />
       <VerifyBundle />
     </section>
   );
 }
 
-async function loadLog(): Promise<Trail[]> {
-  const trails: Trail[] = [];
-  let bookmark = '';
-  for (let page = 0; page < maxPages; page++) {
-    const loaded = await api<{ trails: Trail[]; bookmark: string }>('GET', `/api/v1/me/trails?pageSize=200${bookmark ? `&bookmark=${encodeURIComponent(bookmark)}` : ''}`);
-    trails.push(...loaded.trails);
-    bookmark = loaded.bookmark;
-    if (!bookmark) break;
+interface TrailLogPage { trails: Trail[]; bookmark: string }
+
+/** A page of the log: enough to fill a phone's screen a few times over; "more" reads the next. */
+const pageSize = 20;
+
+/** What the citizen chose, as the form holds it: dates are whole local days, `to` included. */
+interface LogFilters { department: string; outcome: '' | 'granted' | 'refused'; item: string; from: string; to: string }
+const noFilters: LogFilters = { department: '', outcome: '', item: '', from: '', to: '' };
+
+/**
+ * The query string of `GET /api/v1/me/trails` for the filters: only those filled in, the days as
+ * the instants that bound them here (the `to` day included, so `until` is the next midnight).
+ */
+function logQuery(filters: LogFilters): URLSearchParams {
+  const query = new URLSearchParams({ pageSize: String(pageSize) });
+  const department = filters.department.trim();
+  const item = filters.item.trim().toUpperCase();
+  if (department) query.set('department', department);
+  if (item) query.set('item', item);
+  if (filters.outcome) query.set('outcome', filters.outcome);
+  if (filters.from) query.set('from', new Date(`${filters.from}T00:00`).toISOString());
+  if (filters.to) {
+    const until = new Date(`${filters.to}T00:00`);
+    until.setDate(until.getDate() + 1);
+    query.set('until', until.toISOString());
   }
-  return trails;
+  return query;
 }
 
+/**
+ * Who used my data, filtered and paged by the gateway: the filters go in the request and the
+ * gateway's bookmark reads the next page, so a long log is never downloaded whole.
+ */
 function TrailLog() {
-  const [loaded, reload] = useLoaded(loadLog, []);
-  const [filters, setFilters] = useState({ department: '', outcome: '', item: '', from: '', to: '' });
-  const set = (key: keyof typeof filters) => (event: Event) => setFilters({ ...filters, [key]: (event.target as HTMLInputElement).value });
+  const [form, setForm] = useState(noFilters);
+  const [applied, setApplied] = useState(noFilters);
+  const query = logQuery(applied).toString();
+  const pages = usePages<Trail>(query, async (bookmark) => {
+    const page = await api<TrailLogPage>('GET', `/api/v1/me/trails?${query}${bookmark ? `&bookmark=${encodeURIComponent(bookmark)}` : ''}`);
+    return { rows: page.trails, next: page.bookmark || undefined };
+  });
+  const set = (key: keyof LogFilters) => (event: Event) => setForm({ ...form, [key]: (event.target as HTMLInputElement).value });
   return (
-    <Show loaded={loaded} retry={reload}>{(trails) => {
-      const departments = [...new Set(trails.map((x) => x.department))].sort();
-      const shown = trails.filter((x) => (!filters.department || x.department === filters.department)
-        && (!filters.outcome || x.outcome === filters.outcome)
-        && (!filters.item || x.items.some((item) => item.includes(filters.item.toUpperCase())))
-        && (!filters.from || x.recordedAt.slice(0, 10) >= filters.from)
-        && (!filters.to || x.recordedAt.slice(0, 10) <= filters.to));
-      return (
-        <>
-          <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="filters">
-            <label>{t('filterDepartment')}<select value={filters.department} onChange={set('department')} name="department"><option value="">{t('all')}</option>{departments.map((d) => <option key={d} value={d}>{d}</option>)}</select></label>
-            <label>{t('filterOutcome')}<select value={filters.outcome} onChange={set('outcome')} name="outcome"><option value="">{t('all')}</option><option value="granted">{t('granted')}</option><option value="refused">{t('refused')}</option></select></label>
-            <label>{t('filterItem')}<input value={filters.item} onInput={set('item')} name="item" /></label>
-            <label>{t('filterFrom')}<input type="date" value={filters.from} onInput={set('from')} name="from" /></label>
-            <label>{t('filterTo')}<input type="date" value={filters.to} onInput={set('to')} name="to" /></label>
-          </form>
-          {shown.length === 0 ? <p data-testid="no-trails">{t('noTrails')}</p> : null}
-          <ul class="trails" data-testid="trails">{shown.map((trail) => <TrailEntry key={trail.trailId} trail={trail} />)}</ul>
-        </>
-      );
-    }}</Show>
+    <>
+      <form class="filters" onSubmit={(e) => { e.preventDefault(); setApplied(form); }} aria-label="filters" data-testid="log-filters">
+        <label>{t('filterDepartment')}<input value={form.department} onInput={set('department')} name="department" placeholder="MarketRegulationMSP" autoComplete="off" /></label>
+        <label>{t('filterOutcome')}<select value={form.outcome} onChange={set('outcome')} name="outcome"><option value="">{t('all')}</option><option value="granted">{t('granted')}</option><option value="refused">{t('refused')}</option></select></label>
+        <label>{t('filterItem')}<input value={form.item} onInput={set('item')} name="item" placeholder="MR-PERSON-LICENCE" autoComplete="off" /></label>
+        <label>{t('filterFrom')}<input type="date" value={form.from} onInput={set('from')} name="from" /></label>
+        <label>{t('filterTo')}<input type="date" value={form.to} onInput={set('to')} name="to" /></label>
+        <div class="actions"><button type="submit">{t('search')}</button><button type="button" onClick={() => { setForm(noFilters); setApplied(noFilters); }}>{t('clear')}</button></div>
+      </form>
+      {!pages.loading && !pages.problem && pages.rows.length === 0 ? <p data-testid="no-trails">{t('noTrails')}</p> : null}
+      <ul class="trails" data-testid="trails" data-query={query} aria-busy={pages.loading}>{pages.rows.map((trail) => <TrailEntry key={trail.trailId} trail={trail} />)}</ul>
+      <MoreControl pages={pages} testId="trails" />
+    </>
   );
 }
 
@@ -138,6 +156,21 @@ export function Report({ report }: { report: ProofReport }) {
       <p class={report.valid ? 'ok' : 'bad'}><strong>{report.valid ? `✓ ${t('proofValid')}` : `✗ ${t('proofInvalid')}`}</strong> <small>#{report.blockNumber} · {report.trustRoots}</small></p>
       <Checks checks={report.checks} />
     </div>
+  );
+}
+
+/** The licenses the citizen holds, each opening its provenance timeline. */
+function MyLicenses() {
+  const [loaded, reload] = useLoaded(() => api<{ licenses: LicenseRecord[] }>('GET', '/api/v1/me/licenses'), []);
+  return (
+    <details class="panel" data-testid="my-licenses">
+      <summary><h2>{t('myLicensesTitle')}</h2></summary>
+      <Show loaded={loaded} retry={reload}>{({ licenses }) => (licenses.length === 0 ? <p>{t('noLicenses')}</p> : (
+        <ul class="plain">{licenses.map((license) => (
+          <li key={license.identifier}><a href={`#/licenses/${encodeURIComponent(license.identifier)}`}><code class="break">{license.identifier}</code></a> <small>{license.typeCode} · {license.status}</small></li>
+        ))}</ul>
+      ))}</Show>
+    </details>
   );
 }
 

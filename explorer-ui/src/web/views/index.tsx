@@ -44,7 +44,8 @@ export const explorerViews: readonly ExplorerView[] = [
   { path: '/transactions', nav: 'navTransactions', roles: staff, signIn: true, render: () => <TransactionsView /> },
   { path: '/transactions/:transactionId', roles: staff, signIn: true, render: (p) => <TransactionView transactionId={p.transactionId!} /> },
   { path: '/licenses', nav: 'navLicenses', roles: staff, signIn: true, render: () => <LicensesView /> },
-  { path: '/licenses/:identifier', roles: staff, signIn: true, render: (p) => <LicenseTimelineView identifier={p.identifier!} /> },
+  // A citizen opens the timelines of their own licenses from the portal; the gateway refuses another's.
+  { path: '/licenses/:identifier', roles: [...staff, 'citizen'], signIn: true, render: (p) => <LicenseTimelineView identifier={p.identifier!} /> },
   { path: '/verify', nav: 'navVerifyLicense', roles: 'anyone', signIn: false, render: () => <LicenseVerifyView /> },
   { path: '/citizen', nav: 'navCitizen', roles: 'anyone', signIn: false, render: () => <CitizenPortal /> },
   // Roles as gateway/src/authorization.ts grants searchTrails, getAnomalyReport and queryCreditGraph.

@@ -1,18 +1,23 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { formatTime, t } from '../i18n';
-import { Hash, Show, useLoaded } from '../ui';
+import { MoreControl, usePages } from '../paged-list';
+import { Hash } from '../ui';
 import type { LicenseRecord, LicenseStatus } from './license-verify-view';
 
-/** What `GET /api/v1/licenses/{identifier}/timeline` answers. */
-interface Where { at: string; department: string; transactionId: string; blockNumber: number }
+/** What `GET /api/v1/licenses/{identifier}/timeline` answers, a page at a time. */
+interface EventSeal { department: string; keyId: string; sealedAt: string }
+interface Where { at: string; department: string; transactionId: string; blockNumber: number; seal?: EventSeal }
 type TimelineEvent =
   | (Where & { kind: 'issued'; version: string; supersedes?: string })
   | (Where & { kind: 'status-changed'; action: 'suspend' | 'reinstate' | 'revoke' | 'cancel'; from: string; to: string; reason: string })
   | (Where & { kind: 'new-version'; supersededBy: string; reason: string })
   | (Where & { kind: 'used'; officer: string; caseReference: string; purpose: string; statusAtUse: LicenseStatus })
   | { kind: 'expired'; at: string };
-interface Timeline { identifier: string; status: LicenseStatus; checkedAt: string; license: LicenseRecord; events: TimelineEvent[] }
+interface Timeline { identifier: string; status: LicenseStatus; checkedAt: string; license: LicenseRecord; events: TimelineEvent[]; cursor: string }
+
+/** Events a page: a long-used license opens quickly, and "more" reads on. */
+const pageSize = 20;
 
 const licensePath = (identifier: string) => `#/licenses/${encodeURIComponent(identifier)}`;
 
@@ -32,17 +37,24 @@ export function LicensesView() {
 }
 
 /**
- * A license's provenance as the ledger recorded it, oldest first: its issuance, every use with the
- * department and case, each move with its reason, and its next version; each links to the block
- * and the transaction that hold it, where the explorer shows the seal checked.
+ * A license's provenance as the ledger recorded it, oldest first, a page at a time by the gateway's
+ * cursor: its issuance, every use with the department and case, each move with its reason, and
+ * its next version; each with the seal its department made and links to the block and the
+ * transaction that hold it, where the explorer shows that seal checked. Staff open any license;
+ * a citizen their own (the gateway refuses another's).
  */
 export function LicenseTimelineView({ identifier }: { identifier: string }) {
-  const [loaded, reload] = useLoaded(() => api<Timeline>('GET', `/api/v1/licenses/${encodeURIComponent(identifier)}/timeline`), [identifier]);
+  const [timeline, setTimeline] = useState<Timeline | undefined>();
+  const pages = usePages<TimelineEvent>(identifier, async (cursor) => {
+    const page = await api<Timeline>('GET', `/api/v1/licenses/${encodeURIComponent(identifier)}/timeline?limit=${pageSize}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    if (!cursor) setTimeline(page);
+    return { rows: page.events, next: page.cursor || undefined };
+  });
   return (
     <section aria-labelledby="timeline-title">
       <h1 id="timeline-title">{t('timelineTitle')}</h1>
       <p><code class="break">{identifier}</code></p>
-      <Show loaded={loaded} retry={reload}>{(timeline) => (
+      {timeline?.identifier === identifier && !pages.loading ? (
         <>
           <dl class="facts">
             <dt>{t('statusNow')}</dt><dd class={timeline.status === 'valid' ? 'ok' : 'bad'} data-testid="timeline-status" data-status={timeline.status}><strong>{t(`verdict_${timeline.status}`)}</strong></dd>
@@ -51,10 +63,11 @@ export function LicenseTimelineView({ identifier }: { identifier: string }) {
             <dt>{t('issuer')}</dt><dd>{timeline.license.issuer.department} <small>{timeline.license.issuer.uscc}</small></dd>
             <dt>{t('checkedAt')}</dt><dd>{formatTime(timeline.checkedAt)}</dd>
           </dl>
-          {timeline.events.length === 0 ? <p>{t('noEvents')}</p> : null}
-          <ol class="timeline" data-testid="timeline">{timeline.events.map((event, i) => <EventEntry key={i} event={event} />)}</ol>
+          {pages.rows.length === 0 ? <p>{t('noEvents')}</p> : null}
+          <ol class="timeline" data-testid="timeline">{pages.rows.map((event, i) => <EventEntry key={i} event={event} />)}</ol>
         </>
-      )}</Show>
+      ) : null}
+      <MoreControl pages={pages} testId="timeline" />
     </section>
   );
 }
@@ -87,6 +100,10 @@ function EventEntry({ event }: { event: TimelineEvent }) {
         ) : null}
         {event.kind === 'expired' ? <><dt>{t('reason')}</dt><dd>{t('expiredNoTransaction')}</dd></> : (
           <>
+            <dt>{t('seal')}</dt>
+            {event.seal
+              ? <dd data-testid="event-seal" data-sealed="true">{event.seal.department} <Hash value={event.seal.keyId} /> <small>{t('sealCheckedOnTransaction')}</small></dd>
+              : <dd data-testid="event-seal" data-sealed="false">{t('eventNoSeal')}</dd>}
             <dt>{t('block')}</dt><dd><a href={`#/blocks/${event.blockNumber}`}>#{event.blockNumber}</a></dd>
             <dt>{t('transaction')}</dt><dd><a href={`#/transactions/${event.transactionId}`}><Hash value={event.transactionId} /></a></dd>
           </>

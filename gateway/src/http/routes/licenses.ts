@@ -22,6 +22,7 @@ import {
   RecordUseRequest,
   RecordUseResponse,
   StatusChangeRequest,
+  TimelineQuery,
   TypeCodeParams,
   VerifyLicenseRequest,
 } from '../license-schemas';
@@ -140,11 +141,16 @@ export function licenseRoutes({ licenses, subjectKeys }: GatewayServices): Fasti
       schema: {
         operationId: 'getLicenseTimeline', tags,
         summary: 'A license\'s provenance from the ledger: issued, moved (with reasons), changed into new versions and used, each with its department, transaction and block',
-        description: 'Read from the ledger itself: the license record\'s history and the uses recorded under it, oldest first. Verifications through `POST /api/v1/licenses/verify` are reads and leave no trace; a use (`POST /api/v1/licenses/{identifier}/uses`) does. An unknown license is **404**; a mistyped identifier **400**.',
+        description: 'Read from the ledger itself: the license record\'s history and the uses recorded under it, oldest first, `limit` events a page (default 50, at most 200), the next page by the answer\'s `cursor`. Each event made by a transaction carries the seal its department made in it. Verifications through `POST /api/v1/licenses/verify` are reads and leave no trace; a use (`POST /api/v1/licenses/{identifier}/uses`) does. Staff read any license\'s timeline; a citizen only those of the licenses they hold (see `GET /api/v1/me/licenses`): another\'s is **404**, like an unknown license. A mistyped identifier is **400**.',
         params: IdentifierParams,
+        querystring: TimelineQuery,
         response: responses({ 200: LicenseTimelineResponse }, [400, 401, 403, 404, 503]),
       },
-    }, async (request) => licenses.timeline(request.params.identifier));
+    }, async (request) => {
+      const { subjectKey } = request.principal!;
+      const reader = request.principal!.role === 'citizen' ? { kind: 'holder', subjectKey: citizenKeyOf(subjectKey) } as const : { kind: 'staff' } as const;
+      return licenses.timeline(request.params.identifier, { limit: Number(request.query.limit ?? '50'), cursor: request.query.cursor ?? '' }, reader);
+    });
 
     app.get('/api/v1/me/licenses', {
       schema: {

@@ -17,7 +17,7 @@ export function myDataRoutes({ trails, trailIndex }: GatewayServices): FastifyPl
         operationId: 'listMyTrails',
         tags: ['citizens'],
         summary: 'Who accessed my data: every recorded access and refused attempt, newest first',
-        description: 'Read from the off-chain index, narrowed by department, item and time (`from` inclusive, `until` exclusive, on the ledger\'s time), a page at a time. `index` says how current the index is: an access recorded after it is on the ledger already and appears here a moment later. Each entry\'s proof comes from the ledger: `GET /api/v1/trails/{trailId}/proof`.',
+        description: 'Read from the off-chain index, narrowed by department, item, outcome and time (`from` inclusive, `until` exclusive, on the ledger\'s time), a page at a time. `index` says how current the index is: an access recorded after it is on the ledger already and appears here a moment later. Each entry\'s proof comes from the ledger: `GET /api/v1/trails/{trailId}/proof`.',
         querystring: TrailPageQuery,
         response: responses({ 200: TrailPage }, [400, 401, 403, 503]),
       },
