@@ -8,7 +8,7 @@ import { roles, type Role } from './roles';
  * that is missing here, and a test walks every role against every operation.
  *
  * Finer rules that depend on the data (an admin manages only their own department's users, a
- * citizen sees only their own records) live in the handlers and say so in their errors.
+ * citizen or an enterprise sees only its own records) live in the handlers and say so in their errors.
  */
 export type Access = 'public' | readonly Role[];
 
@@ -28,6 +28,7 @@ export const authorizationTable = {
   disableUser: ['admin'],
   enableUser: ['admin'],
   registerCitizen: ['admin'],
+  registerEnterprise: ['admin'],
   sealDocument: ['department-officer', 'admin'],
   verifySeal: 'public',
   listSealKeys: 'public',
@@ -36,8 +37,8 @@ export const authorizationTable = {
   registerLegalBasis: ['admin'],
   exchangeData: ['department-officer'],
   answerObjection: ['department-officer', 'admin'],
-  getTrailProof: ['citizen', 'department-officer', 'admin', 'auditor'],
-  listMyTrails: ['citizen'],
+  getTrailProof: ['citizen', 'enterprise', 'department-officer', 'admin', 'auditor'],
+  listMyTrails: ['citizen', 'enterprise'],
   grantConsent: ['citizen'],
   revokeConsent: ['citizen'],
   raiseObjection: ['citizen'],
@@ -52,8 +53,8 @@ export const authorizationTable = {
   // A license's uses name departments, officers' pseudonyms and cases: what the blocks already
   // show the channel's members and auditors, and no more public than they are.
   getLicenseTimeline: ['department-officer', 'credit-officer', 'auditor', 'admin'],
-  listMyLicenses: ['citizen'],
-  createAnnotatedCopy: ['citizen'],
+  listMyLicenses: ['citizen', 'enterprise'],
+  createAnnotatedCopy: ['citizen', 'enterprise'],
   searchTrails: ['auditor'],
   getAnomalyReport: ['auditor'],
   exportAuditBundle: ['auditor'],
@@ -68,9 +69,9 @@ export const authorizationTable = {
   getCreditProfile: ['credit-officer', 'auditor'],
   reevaluateCredit: ['credit-officer'],
   listCreditListMembers: ['credit-officer', 'department-officer', 'auditor'],
-  getMyCredit: ['citizen'],
-  raiseCreditObjection: ['citizen'],
-  applyForCreditRepair: ['citizen'],
+  getMyCredit: ['citizen', 'enterprise'],
+  raiseCreditObjection: ['citizen', 'enterprise'],
+  applyForCreditRepair: ['citizen', 'enterprise'],
   getExplorer: 'public',
   // The network's shape and health are no secret to anyone signed in; blocks hold every
   // department's records (keys, seals, pseudonyms), which are for the channel's members and auditors.
@@ -81,7 +82,7 @@ export const authorizationTable = {
   getTransaction: ['department-officer', 'credit-officer', 'auditor', 'admin'],
   queryCreditGraph: ['credit-officer', 'auditor'],
   issueCreditCode: ['credit-officer'],
-  getMyCreditCode: ['citizen'],
+  getMyCreditCode: ['citizen', 'enterprise'],
   verifyCreditCode: 'public',
 } as const satisfies Record<string, Access>;
 

@@ -39,7 +39,7 @@ describe('citytrust user add and admin bootstrap check values by the API\'s rule
   it('answers an unknown role with the roles it knows', () => {
     const added = cli('user', 'add', '--username', 'ok.name', '--role', 'superuser', '--password-file', passwordFile);
     assert.equal(added.status, 2);
-    assert.equal(added.stderr.split('\n')[0], 'citytrust user: --role is not valid: it must be one of department-officer, credit-officer, auditor, citizen, admin (got \'superuser\')');
+    assert.equal(added.stderr.split('\n')[0], 'citytrust user: --role is not valid: it must be one of department-officer, credit-officer, auditor, citizen, enterprise, admin (got \'superuser\')');
     nothingWritten();
   });
 

@@ -74,7 +74,7 @@ export async function startExplorerFixture(): Promise<ExplorerFixture> {
       username: 'citizen.wang',
       role: 'citizen',
       subjectKey: gateway.services.subjectKeys.derive(IDENTITY_NUMBER),
-      citizenPublicKey: keys.publicKey.toPem(),
+      loginPublicKey: keys.publicKey.toPem(),
     }, 'explorer fixture');
     const citizenToken = gateway.services.tokens.issue(citizen.id, citizen.role).token;
 

@@ -42,7 +42,7 @@ async function tokenFor(role: Role): Promise<string> {
     username: 'fuzz.citizen',
     role: 'citizen',
     subjectKey: 'f'.repeat(64),
-    citizenPublicKey: generateSm2KeyPair().publicKey.toPem(),
+    loginPublicKey: generateSm2KeyPair().publicKey.toPem(),
   }, 'api-fuzz');
   return gateway.services.tokens.issue(citizen.id, citizen.role).token;
 }

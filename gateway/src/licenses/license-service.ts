@@ -31,6 +31,7 @@ import { ApiError, ConflictError, ForbiddenError, InvalidRequestError, NotFoundE
 import { LedgerRejectedError } from '../ledger/fabric-ledger';
 import type { Ledger } from '../ledger/ledger';
 import type { SealService } from '../seals/seal-service';
+import { isSameSubject } from '../subjects/same-subject';
 import type { Officer, ShareTrailReceipt, TrailService } from '../trails/trail-service';
 import { holderLicenses, LICENSE_DATA_ITEM } from './license-data-source';
 import type { LicenseStatusView } from './license-status-view';
@@ -103,16 +104,16 @@ export interface LicenseService {
    * a person's through the data exchange, authorized and recorded as a share trail.
    */
   holderLicenses(officer: Officer, request: { holder: DataSubject; purpose: string; caseReference: string; authorizationId?: string }): Promise<HolderLicenses>;
-  /** A citizen's own licenses. */
-  ownLicenses(subjectKey: string): Promise<StoredLicense[]>;
+  /** A holder's own licenses (a citizen's or an enterprise's). */
+  ownLicenses(holder: DataSubject): Promise<StoredLicense[]>;
   /** Public verification, online: the license's current status, plus every presented item checked. */
   verify(request: VerifyRequest): Promise<LicenseVerificationView>;
   /** A department relied on a license in a case (用证): verified, then recorded with the status it found. */
   recordUse(officer: Officer, identifier: string, caseReference: string, purpose: string): Promise<{ use: StoredLicenseUse; verification: LicenseVerificationView }>;
   /** Its provenance from the ledger, oldest first: issuance, moves with their reasons, new versions and uses, each with its transaction and block. */
   timeline(identifier: string): Promise<LicenseTimeline>;
-  /** The citizen's annotated copy (加注件) of one of their licenses, for one use, until a time. */
-  annotateCopy(subjectKey: string, identifier: string, use: { purpose: string; recipient: string; validUntil: string }): Promise<{ copy: StoredAnnotatedCopy; qr: string }>;
+  /** The holder's annotated copy (加注件) of one of their licenses, for one use, until a time. */
+  annotateCopy(holder: DataSubject, identifier: string, use: { purpose: string; recipient: string; validUntil: string }): Promise<{ copy: StoredAnnotatedCopy; qr: string }>;
 }
 
 export interface LicenseServiceOptions {
@@ -228,7 +229,7 @@ export function newLicenseService({ ledger, seals, trails, platformDepartment, o
       return { licenses: (data[LICENSE_DATA_ITEM] as { licenses: StoredLicense[] }).licenses, receipt };
     },
 
-    ownLicenses: (subjectKey) => holderLicenses(ledger, platformDepartment, { kind: 'person', subjectKey }),
+    ownLicenses: (holder) => holderLicenses(ledger, platformDepartment, holder),
 
     async verify(request) {
       const payload = request.qr === undefined ? undefined : decodeQr(request.qr);
@@ -282,11 +283,11 @@ export function newLicenseService({ ledger, seals, trails, platformDepartment, o
       return licenseTimelineOf(history, uses, checkedAt, (transactionId) => blocks.get(transactionId)!);
     },
 
-    async annotateCopy(subjectKey, identifier, use) {
+    async annotateCopy(holder, identifier, use) {
       const license = await getLicense(identifier).catch((error: unknown) => {
         throw error instanceof NotFoundError ? notYours(identifier) : error;
       });
-      if (license.holder.kind !== 'person' || license.holder.subjectKey !== subjectKey) throw notYours(identifier);
+      if (!isSameSubject(license.holder, holder)) throw notYours(identifier);
       const record: AnnotatedCopyRecord = { type: ANNOTATED_COPY_STATEMENT_TYPE, identifier, documentDigest: license.documentDigest, purpose: use.purpose, recipient: use.recipient, validUntil: wholeSecondsUtc(use.validUntil) };
       const copy = await submitSealed<StoredAnnotatedCopy>(platformDepartment, 'annotateCopy', record);
       return { copy, qr: encodeLicenseQr({ kind: 'annotated-copy', ...record, keyId: copy.seal.keyId, signature: copy.seal.signature }) };

@@ -54,7 +54,7 @@ before(async () => {
   tokens.platformAdmin = (await gateway.userWithToken('admin', PLATFORM)).token;
   tokens.auditor = (await gateway.userWithToken('auditor')).token;
   const subjectKey = gateway.services.subjectKeys.derive(IDENTITY_NUMBER);
-  const citizen = await gateway.services.users.create({ username: 'citizen.licenses', role: 'citizen', subjectKey, citizenPublicKey: 'not used: these tests sign in with tokens' }, 'licenses test');
+  const citizen = await gateway.services.users.create({ username: 'citizen.licenses', role: 'citizen', subjectKey, loginPublicKey: 'not used: these tests sign in with tokens' }, 'licenses test');
   tokens.citizen = gateway.services.tokens.issue(citizen.id, citizen.role).token;
   for (const type of [
     { code: BUSINESS_LICENSE, name: '营业执照', issuers: [{ department: MARKET, uscc: MARKET_USCC }], supervisors: [], validity: { maxValidityDays: null }, metadataFields: [{ name: 'enterpriseName', label: '名称', required: true }, { name: 'businessScope', label: '经营范围', required: false }] },
