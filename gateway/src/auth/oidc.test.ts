@@ -69,7 +69,7 @@ describe('bearer tokens from the city\'s unified identity platform', () => {
     it(`sends a ${role} to their SM2 login instead`, async () => {
       const response = await me(await token({ citytrust_role: role }));
       assert.equal(response.statusCode, 401);
-      assert.equal(response.json().error.message, `a ${role} logs in with their SM2 key (POST /api/v1/auth/citizen/challenge), not with the identity platform's token`);
+      assert.equal(response.json().error.message, `the ${role} role logs in with an SM2 key (POST /api/v1/auth/citizen/challenge), not with the identity platform's token`);
     });
   }
 

@@ -28,7 +28,7 @@ export function newOidcVerifier(config: OidcConfig, departments: ReadonlySet<str
       if ((role === 'department-officer' || role === 'admin') && (typeof department !== 'string' || !departments.has(department))) {
         throw new UnauthenticatedError(`the identity platform's token for a ${role} needs a known '${config.departmentClaim}' claim`);
       }
-      if (isSubjectRole(role)) throw new UnauthenticatedError(`a ${role} logs in with their SM2 key (POST /api/v1/auth/citizen/challenge), not with the identity platform's token`);
+      if (isSubjectRole(role)) throw new UnauthenticatedError(`the ${role} role logs in with an SM2 key (POST /api/v1/auth/citizen/challenge), not with the identity platform's token`);
       return {
         id: `oidc:${config.issuer}#${payload.sub ?? ''}`,
         username: String(payload.preferred_username ?? payload.sub ?? 'unknown'),
