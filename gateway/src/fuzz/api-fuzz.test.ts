@@ -117,7 +117,7 @@ test('an anonymous caller gets only documented answers in the one error shape, a
 });
 
 for (const role of roles.filter((r) => r !== 'admin')) {
-  const caller = `${role === 'auditor' ? 'an' : 'a'} ${role}`;
+  const caller = `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`;
   test(`${caller} gets only documented answers in the one error shape, and changes no user`, async () => {
     const token = await tokenFor(role);
     const usersBefore = await usersSnapshot();
