@@ -100,5 +100,6 @@ export function accessFor(operation: OperationId): Access {
 export function authorize(principal: Principal, operation: OperationId): void {
   const access = accessFor(operation);
   if (access === 'public' || access.includes(principal.role)) return;
-  throw new ForbiddenError(`a ${principal.role} may not call ${operation}; it is open to: ${access.join(', ')}`, { operation, allowedRoles: access });
+  const article = /^[aeiou]/.test(principal.role) ? 'an' : 'a';
+  throw new ForbiddenError(`${article} ${principal.role} may not call ${operation}; it is open to: ${access.join(', ')}`, { operation, allowedRoles: access });
 }

@@ -152,7 +152,7 @@ describe('an enterprise sees and objects to credit records about itself', () => 
   test('what is for staff or for citizens only is refused to an enterprise, naming who may', async () => {
     const enterprise = await enterpriseSignedIn();
     const profile = await call('POST', '/api/v1/credit/profiles', enterprise.token, { subject: { kind: 'enterprise', uscc: testUscc(3) } });
-    assert.deepEqual([profile.status, profile.body.error.code, profile.body.error.message], [403, 'forbidden', 'a enterprise may not call getCreditProfile; it is open to: credit-officer, auditor']);
+    assert.deepEqual([profile.status, profile.body.error.code, profile.body.error.message], [403, 'forbidden', 'an enterprise may not call getCreditProfile; it is open to: credit-officer, auditor']);
     const consent = await call('POST', '/api/v1/me/consents', enterprise.token, { grantee: CREDIT, items: ['MR-ENT-BASIC'], purpose: PURPOSE, validFrom: new Date().toISOString(), validUntil: new Date(Date.now() + 86_400_000).toISOString() });
     assert.deepEqual([consent.status, consent.body.error.code, consent.body.error.details.allowedRoles], [403, 'forbidden', ['citizen']]);
   });
