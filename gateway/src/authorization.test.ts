@@ -38,6 +38,8 @@ const probes: Record<OperationId, Probe> = {
   citizenLogin: { method: 'POST', url: '/api/v1/auth/citizen/login', body: () => ({ challengeId: '00000000-0000-4000-8000-000000000000', signature: 'MEUCIQ==' }), admitted: { status: 401, code: 'unauthenticated' } },
   // A malformed identity number: refused by the handler's own checks, after authorization.
   registerCitizen: { method: 'POST', url: '/api/v1/citizens', body: () => ({ username: freshName('probe.citizen'), identityNumber: '110105194912310021', publicKey: 'not a key' }), admitted: { status: 400, code: 'invalid_request' } },
+  // A USCC whose check character is wrong: refused by the handler's own checks, after authorization.
+  registerEnterprise: { method: 'POST', url: '/api/v1/enterprises', body: () => ({ username: freshName('probe.enterprise'), uscc: '91320200000000001X', publicKey: 'not a key' }), admitted: { status: 400, code: 'invalid_request' } },
   getMe: { method: 'GET', url: '/api/v1/me', admitted: { status: 200 } },
   listUsers: { method: 'GET', url: '/api/v1/users', admitted: { status: 200 } },
   createUser: { method: 'POST', url: '/api/v1/users', body: () => ({ username: freshName('probe.officer'), role: 'department-officer', password: 'a long enough password' }), admitted: { status: 201 } },
@@ -160,7 +162,7 @@ describe('the authorization table, walked role by role over every endpoint', () 
           assert.equal(response.statusCode, 403);
           assert.deepEqual(response.json().error, {
             code: 'forbidden',
-            message: `a ${role} may not call ${operation}; it is open to: ${access.join(', ')}`,
+            message: `${role === 'auditor' || role === 'admin' || role === 'enterprise' ? 'an' : 'a'} ${role} may not call ${operation}; it is open to: ${access.join(', ')}`,
             details: { operation, allowedRoles: access },
           });
         }

@@ -8,7 +8,7 @@ import { roles, type Role } from './roles';
  * that is missing here, and a test walks every role against every operation.
  *
  * Finer rules that depend on the data (an admin manages only their own department's users, a
- * citizen sees only their own records) live in the handlers and say so in their errors.
+ * citizen or an enterprise sees only its own records) live in the handlers and say so in their errors.
  */
 export type Access = 'public' | readonly Role[];
 
@@ -28,6 +28,7 @@ export const authorizationTable = {
   disableUser: ['admin'],
   enableUser: ['admin'],
   registerCitizen: ['admin'],
+  registerEnterprise: ['admin'],
   sealDocument: ['department-officer', 'admin'],
   verifySeal: 'public',
   listSealKeys: 'public',
@@ -36,8 +37,8 @@ export const authorizationTable = {
   registerLegalBasis: ['admin'],
   exchangeData: ['department-officer'],
   answerObjection: ['department-officer', 'admin'],
-  getTrailProof: ['citizen', 'department-officer', 'admin', 'auditor'],
-  listMyTrails: ['citizen'],
+  getTrailProof: ['citizen', 'enterprise', 'department-officer', 'admin', 'auditor'],
+  listMyTrails: ['citizen', 'enterprise'],
   grantConsent: ['citizen'],
   revokeConsent: ['citizen'],
   raiseObjection: ['citizen'],
@@ -51,10 +52,10 @@ export const authorizationTable = {
   recordLicenseUse: ['department-officer'],
   // A license's uses name departments, officers' pseudonyms and cases: what the blocks already
   // show the channel's members and auditors, and no more public than they are.
-  // A citizen reads the timelines of their own licenses only; the handler checks the holder.
-  getLicenseTimeline: ['department-officer', 'credit-officer', 'auditor', 'admin', 'citizen'],
-  listMyLicenses: ['citizen'],
-  createAnnotatedCopy: ['citizen'],
+  // A holder reads the timelines of their own licenses only; the handler checks the holder.
+  getLicenseTimeline: ['department-officer', 'credit-officer', 'auditor', 'admin', 'citizen', 'enterprise'],
+  listMyLicenses: ['citizen', 'enterprise'],
+  createAnnotatedCopy: ['citizen', 'enterprise'],
   searchTrails: ['auditor'],
   getAnomalyReport: ['auditor'],
   exportAuditBundle: ['auditor'],
@@ -69,9 +70,9 @@ export const authorizationTable = {
   getCreditProfile: ['credit-officer', 'auditor'],
   reevaluateCredit: ['credit-officer'],
   listCreditListMembers: ['credit-officer', 'department-officer', 'auditor'],
-  getMyCredit: ['citizen'],
-  raiseCreditObjection: ['citizen'],
-  applyForCreditRepair: ['citizen'],
+  getMyCredit: ['citizen', 'enterprise'],
+  raiseCreditObjection: ['citizen', 'enterprise'],
+  applyForCreditRepair: ['citizen', 'enterprise'],
   getExplorer: 'public',
   // The network's shape and health are no secret to anyone signed in; blocks hold every
   // department's records (keys, seals, pseudonyms), which are for the channel's members and auditors.
@@ -82,7 +83,7 @@ export const authorizationTable = {
   getTransaction: ['department-officer', 'credit-officer', 'auditor', 'admin'],
   queryCreditGraph: ['credit-officer', 'auditor'],
   issueCreditCode: ['credit-officer'],
-  getMyCreditCode: ['citizen'],
+  getMyCreditCode: ['citizen', 'enterprise'],
   verifyCreditCode: 'public',
 } as const satisfies Record<string, Access>;
 
@@ -100,5 +101,6 @@ export function accessFor(operation: OperationId): Access {
 export function authorize(principal: Principal, operation: OperationId): void {
   const access = accessFor(operation);
   if (access === 'public' || access.includes(principal.role)) return;
-  throw new ForbiddenError(`a ${principal.role} may not call ${operation}; it is open to: ${access.join(', ')}`, { operation, allowedRoles: access });
+  const article = /^[aeiou]/.test(principal.role) ? 'an' : 'a';
+  throw new ForbiddenError(`${article} ${principal.role} may not call ${operation}; it is open to: ${access.join(', ')}`, { operation, allowedRoles: access });
 }

@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { migrateOffchainSchema, newCreditQueries } from '@citytrust/credit-service';
 import { newAccessTokenIssuer } from './auth/access-token';
 import { newAuthenticator } from './auth/authenticator';
-import { newCitizenChallenges } from './auth/citizen-challenge';
+import { newSubjectChallenges } from './auth/subject-challenge';
 import { newOidcVerifier } from './auth/oidc';
 import type { GatewayConfig } from './config';
 import { newCreditCodeService } from './credit/credit-code-service';
@@ -162,7 +162,7 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     users,
     tokens,
     authenticator: newAuthenticator(tokens, users, oidc),
-    citizenChallenges: newCitizenChallenges(database, users),
+    subjectChallenges: newSubjectChallenges(database, users),
     ledger,
     subjectKeys,
     seals,

@@ -11,6 +11,8 @@ export interface Principal {
   readonly department?: string;
   /** A citizen's pseudonymous subject key (hex); never their identity number. */
   readonly subjectKey?: string;
+  /** The Unified Social Credit Code of the enterprise an `enterprise` account acts for. */
+  readonly uscc?: string;
   /** Where the identity was established: this gateway's users, or the unified identity platform. */
   readonly source: 'local' | 'oidc';
 }
@@ -23,6 +25,7 @@ export function localPrincipal(user: User): Principal {
     role: user.role,
     ...(user.department ? { department: user.department } : {}),
     ...(user.subjectKey ? { subjectKey: user.subjectKey } : {}),
+    ...(user.uscc ? { uscc: user.uscc } : {}),
     source: 'local',
   };
 }

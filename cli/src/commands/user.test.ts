@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startTestGateway, type TestGateway } from '@citytrust/gateway/dist/test-support/test-gateway';
+import { generateSm2KeyPair } from '@citytrust/shared';
+import { startTestGateway, testUscc, type TestGateway } from '@citytrust/gateway/dist/test-support/test-gateway';
 
 const main = join(__dirname, '..', 'main.js');
 const usernameRule = 'a username has 3 to 63 characters: lower-case letters a-z, digits, dot, dash and underscore, starting with a letter or digit';
@@ -39,7 +40,7 @@ describe('citytrust user add and admin bootstrap check values by the API\'s rule
   it('answers an unknown role with the roles it knows', () => {
     const added = cli('user', 'add', '--username', 'ok.name', '--role', 'superuser', '--password-file', passwordFile);
     assert.equal(added.status, 2);
-    assert.equal(added.stderr.split('\n')[0], 'citytrust user: --role is not valid: it must be one of department-officer, credit-officer, auditor, citizen, admin (got \'superuser\')');
+    assert.equal(added.stderr.split('\n')[0], 'citytrust user: --role is not valid: it must be one of department-officer, credit-officer, auditor, citizen, enterprise, admin (got \'superuser\')');
     nothingWritten();
   });
 
@@ -72,6 +73,45 @@ describe('citytrust user add and admin bootstrap check values by the API\'s rule
     }
     assert.ok(!existsSync(join(home, 'postgres')));
     nothingWritten();
+  });
+});
+
+describe('citytrust user add --role enterprise', () => {
+  let gateway: TestGateway;
+  let home: string;
+  let keyFile: string;
+  before(async () => {
+    gateway = await startTestGateway();
+    home = mkdtempSync(join(tmpdir(), 'citytrust-cli-enterprise-'));
+    keyFile = join(home, 'key.pem');
+    writeFileSync(keyFile, generateSm2KeyPair().publicKey.toPem());
+  });
+  after(async () => {
+    await gateway?.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  const cli = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { env: { ...process.env, CITYTRUST_HOME: home, DATABASE_URL: gateway.database.embedded!.url }, encoding: 'utf8' });
+
+  it('binds the account\'s SM2 key to the USCC, which the operator sees in the answer', async () => {
+    const uscc = testUscc(424_242);
+    const added = cli('user', 'add', '--username', 'enterprise.cli', '--role', 'enterprise', '--uscc', uscc, '--public-key', keyFile);
+    assert.equal(added.stderr, '');
+    const stored = await gateway.services.users.findByUsername('enterprise.cli');
+    assert.deepEqual([stored?.role, stored?.uscc, stored?.createdBy], ['enterprise', uscc, 'citytrust user add']);
+    assert.equal(added.stdout, `created enterprise 'enterprise.cli' for USCC ${uscc} (id ${stored!.id})\n`);
+    assert.equal(added.status, 0);
+  });
+
+  it('refuses a USCC whose check character is wrong, and an enterprise without one, with exit 2', async () => {
+    const typo = `${testUscc(1).slice(0, 17)}${testUscc(1).endsWith('0') ? '1' : '0'}`;
+    const wrong = cli('user', 'add', '--username', 'enterprise.typo', '--role', 'enterprise', '--uscc', typo, '--public-key', keyFile);
+    assert.equal(wrong.stderr.split('\n')[0], `citytrust user: --uscc '${typo}' is not valid: the code's check character does not match its other characters; check it for a typo`);
+    assert.equal(wrong.status, 2);
+    const missing = cli('user', 'add', '--username', 'enterprise.none', '--role', 'enterprise', '--public-key', keyFile);
+    assert.equal(missing.stderr.split('\n')[0], 'citytrust user: an enterprise needs --uscc and --public-key');
+    assert.equal(missing.status, 2);
+    assert.equal(await gateway.services.users.findByUsername('enterprise.typo'), undefined);
   });
 });
 

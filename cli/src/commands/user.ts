@@ -16,6 +16,7 @@ export const userCommand: Command = {
   usage: [
     'usage: citytrust user add --username <name> --role <role> [--department <MSP id>] (--password-file <file> | --password-stdin)',
     '       citytrust user add --username <name> --role citizen --identity-number-file <file> --public-key <SM2 SPKI PEM file>',
+    '       citytrust user add --username <name> --role enterprise --uscc <USCC> --public-key <SM2 SPKI PEM file>',
     '       citytrust user enable --username <name>',
     '',
     'enable undoes a disable (POST /api/v1/users/{username}/disable); the change is recorded as made',
@@ -24,6 +25,8 @@ export const userCommand: Command = {
     'roles: department-officer and admin belong to a --department; credit-officer and auditor do not.',
     'A citizen logs in with the SM2 key whose public half is given; the identity number (read from a',
     'file, never the command line) is used once to derive their pseudonymous subject key, then forgotten.',
+    'An enterprise account (its legal representative or an authorized agent) is bound to the enterprise\'s',
+    'Unified Social Credit Code (public, so given on the command line) and logs in with its SM2 key too.',
   ].join('\n'),
   async run(args) {
     const [action, ...rest] = args;
@@ -57,12 +60,12 @@ async function addUser(args: string[]): Promise<number> {
     options: {
       username: { type: 'string' }, role: { type: 'string' }, department: { type: 'string' },
       'password-file': { type: 'string' }, 'password-stdin': { type: 'boolean' },
-      'identity-number-file': { type: 'string' }, 'public-key': { type: 'string' },
+      'identity-number-file': { type: 'string' }, 'public-key': { type: 'string' }, uscc: { type: 'string' },
     },
     strict: true,
   });
   const gateway = await import('@citytrust/gateway');
-  const { disconnectedLedger, gatewayServices, isRole, registerCitizen } = gateway;
+  const { disconnectedLedger, gatewayServices, isRole, isSubjectRole, registerCitizen, registerEnterprise } = gateway;
   const { username, role, department } = values;
   if (!username || !role) throw new UsageError('--username and --role are required');
   // The gateway's own rules, checked before a database is started or a row written.
@@ -71,14 +74,16 @@ async function addUser(args: string[]): Promise<number> {
   if (!isRole(role)) throw new UsageError(`--role '${role}' is not a role`); // narrows the type; the check above explains
   if (department !== undefined) await checkOptionValue('--department', gateway.values.DepartmentId, department);
   const citizen = role === 'citizen' ? citizenDetails(values, gateway) : undefined;
-  const password = citizen ? undefined : readPassword(values);
+  const enterprise = role === 'enterprise' ? enterpriseDetails(values, gateway) : undefined;
+  const password = isSubjectRole(role) ? undefined : readPassword(values);
   if (password !== undefined) await checkOptionValue('the password', gateway.values.Password, password, { secret: true });
   const user = await withGatewayDatabase(async (database, config) => {
     const services = gatewayServices(config, database.database, disconnectedLedger('not needed to add a user'));
-    if (citizen) return registerCitizen(services.users, services.subjectKeys, { username, ...citizen }, 'citytrust user add');
-    return services.users.create({ username, role: role as Exclude<typeof role, 'citizen'>, password: password!, ...(department ? { department } : {}) }, 'citytrust user add');
+    if (role === 'citizen') return registerCitizen(services.users, services.subjectKeys, { username, ...citizen! }, 'citytrust user add');
+    if (role === 'enterprise') return registerEnterprise(services.users, { username, ...enterprise! }, 'citytrust user add');
+    return services.users.create({ username, role, password: password!, ...(department ? { department } : {}) }, 'citytrust user add');
   });
-  console.log(`created ${user.role} '${user.username}'${user.department ? ` of ${user.department}` : ''}${user.subjectKey ? ` with subject key ${user.subjectKey}` : ''} (id ${user.id})`);
+  console.log(`created ${user.role} '${user.username}'${user.department ? ` of ${user.department}` : ''}${user.subjectKey ? ` with subject key ${user.subjectKey}` : ''}${user.uscc ? ` for USCC ${user.uscc}` : ''} (id ${user.id})`);
   return 0;
 }
 
@@ -92,4 +97,14 @@ function citizenDetails(
   const problem = gateway.identityNumberProblem(identityNumber);
   if (problem) throw new UsageError(`the identity number in ${values['identity-number-file']} is not valid: ${problem}`);
   return { identityNumber, publicKey: readFileSync(values['public-key'], 'utf8') };
+}
+
+function enterpriseDetails(
+  values: { uscc?: string; 'public-key'?: string },
+  gateway: Pick<typeof import('@citytrust/gateway'), 'usccProblem'>,
+): { uscc: string; publicKey: string } {
+  if (!values.uscc || !values['public-key']) throw new UsageError('an enterprise needs --uscc and --public-key');
+  const problem = gateway.usccProblem(values.uscc);
+  if (problem) throw new UsageError(`--uscc '${values.uscc}' is not valid: ${problem}`);
+  return { uscc: values.uscc, publicKey: readFileSync(values['public-key'], 'utf8') };
 }

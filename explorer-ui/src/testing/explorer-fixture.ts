@@ -85,7 +85,7 @@ export async function startExplorerFixture(): Promise<ExplorerFixture> {
       username: 'citizen.wang',
       role: 'citizen',
       subjectKey: gateway.services.subjectKeys.derive(IDENTITY_NUMBER),
-      citizenPublicKey: keys.publicKey.toPem(),
+      loginPublicKey: keys.publicKey.toPem(),
     }, 'explorer fixture');
     const citizenToken = gateway.services.tokens.issue(citizen.id, citizen.role).token;
 
@@ -166,7 +166,7 @@ async function inBatches(count: number, run: (n: number) => Promise<void>, width
 /** The busy citizen's log (see {@link ExplorerFixture.busyCitizen}), in that order; returns the citizen and the trail ids to wait for in the index. */
 async function seedBusyCitizen(gateway: LedgerTestGateway, call: Call, tokens: { officer: string; market: string }) {
   const keys = generateSm2KeyPair();
-  const citizen = await gateway.services.users.create({ username: 'citizen.li', role: 'citizen', subjectKey: gateway.services.subjectKeys.derive(BUSY_IDENTITY_NUMBER), citizenPublicKey: keys.publicKey.toPem() }, 'explorer fixture');
+  const citizen = await gateway.services.users.create({ username: 'citizen.li', role: 'citizen', subjectKey: gateway.services.subjectKeys.derive(BUSY_IDENTITY_NUMBER), loginPublicKey: keys.publicKey.toPem() }, 'explorer fixture');
   const token = gateway.services.tokens.issue(citizen.id, citizen.role).token;
   const window = { validFrom: new Date(Date.now() - 60_000).toISOString(), validUntil: new Date(Date.now() + 365 * DAY_MS).toISOString() };
   const person = { kind: 'person', identityNumber: BUSY_IDENTITY_NUMBER };

@@ -65,10 +65,13 @@ describe('bearer tokens from the city\'s unified identity platform', () => {
     assert.match(response.json().error.message, /no valid 'citytrust_role' claim/);
   });
 
-  it('sends citizens to their SM2 login instead', async () => {
-    const response = await me(await token({ citytrust_role: 'citizen' }));
-    assert.match(response.json().error.message, /citizens log in with their SM2 key/);
-  });
+  for (const role of ['citizen', 'enterprise']) {
+    it(`sends a ${role} to their SM2 login instead`, async () => {
+      const response = await me(await token({ citytrust_role: role }));
+      assert.equal(response.statusCode, 401);
+      assert.equal(response.json().error.message, `the ${role} role logs in with an SM2 key (POST /api/v1/auth/citizen/challenge), not with the identity platform's token`);
+    });
+  }
 
   it('applies the authorization table to platform users too', async () => {
     const response = await gateway.server.inject({ url: '/api/v1/users', headers: { authorization: `Bearer ${await token({ citytrust_role: 'credit-officer' })}` } });

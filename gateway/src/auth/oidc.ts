@@ -2,7 +2,7 @@ import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import type { OidcConfig } from '../config';
 import { UnauthenticatedError } from '../errors';
 import type { Principal } from '../principal';
-import { isRole } from '../roles';
+import { isRole, isSubjectRole } from '../roles';
 
 /**
  * Bearer tokens from the city's unified identity platform (统一身份认证, OIDC). The platform
@@ -28,7 +28,7 @@ export function newOidcVerifier(config: OidcConfig, departments: ReadonlySet<str
       if ((role === 'department-officer' || role === 'admin') && (typeof department !== 'string' || !departments.has(department))) {
         throw new UnauthenticatedError(`the identity platform's token for a ${role} needs a known '${config.departmentClaim}' claim`);
       }
-      if (role === 'citizen') throw new UnauthenticatedError('citizens log in with their SM2 key (POST /api/v1/auth/citizen/challenge), not with the identity platform\'s token');
+      if (isSubjectRole(role)) throw new UnauthenticatedError(`the ${role} role logs in with an SM2 key (POST /api/v1/auth/citizen/challenge), not with the identity platform's token`);
       return {
         id: `oidc:${config.issuer}#${payload.sub ?? ''}`,
         username: String(payload.preferred_username ?? payload.sub ?? 'unknown'),

@@ -75,7 +75,7 @@ test('forged codes fail: an altered grade, a code sealed by another key, an unre
 test('a subject without an evaluation has no credit code; a citizen asks for their own', async () => {
   const none = await call('POST', '/api/v1/credit/codes', tokens.creditOfficer, { subject: { kind: 'enterprise', uscc: '91320214000000001' + usccCheckCharacter('91320214000000001') } });
   assert.deepEqual([none.status, none.body.error.code], [404, 'not_found']);
-  const citizen = await gateway.services.users.create({ username: 'code.citizen', role: 'citizen', subjectKey: gateway.services.subjectKeys.derive('110101199003074258'), citizenPublicKey: 'not used' }, 'test');
+  const citizen = await gateway.services.users.create({ username: 'code.citizen', role: 'citizen', subjectKey: gateway.services.subjectKeys.derive('110101199003074258'), loginPublicKey: 'not used' }, 'test');
   const own = await call('GET', '/api/v1/me/credit/code', gateway.services.tokens.issue(citizen.id, citizen.role).token);
   assert.deepEqual([own.status, own.body.error.code], [404, 'not_found']);
 });

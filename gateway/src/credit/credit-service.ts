@@ -47,7 +47,7 @@ export interface CreditListPage {
 }
 
 /**
- * The credit ledger for people: source departments submit records and answer objections and
+ * The credit ledger for people and enterprises: source departments submit records and answer objections and
  * repairs; the credit office sets who may submit what and registers models; credit officers read
  * profiles and lists and re-evaluate; subjects see their own records and object or apply to
  * repair through the citizen service. Every write is a sealed record the credit contract checks.
@@ -66,10 +66,10 @@ export interface CreditService {
   listMembers(list: CreditListName, pageSize: number, bookmark: string): Promise<CreditListPage>;
   answerObjection(officer: Officer, recordId: string, outcome: CreditObjectionOutcome, text: string, correctedSeverity?: CreditSeverity): Promise<{ objection: StoredCreditObjection; record: StoredCreditRecord; evaluation?: CreditEvaluation }>;
   decideRepair(officer: Officer, recordId: string, outcome: 'approved' | 'rejected', text: string): Promise<{ repair: StoredCreditRepair; record?: StoredCreditRecord; evaluation?: CreditEvaluation }>;
-  /** A person's objection to a record about them; a record about anyone else is "not found". */
-  objectToRecord(subjectKey: string, recordId: string, reason: string): Promise<StoredCreditObjection>;
-  /** A person's application to repair a failing about them, with their credit commitment. */
-  applyForRepair(subjectKey: string, recordId: string, commitment: string): Promise<StoredCreditRepair>;
+  /** A subject's objection to a record about it; a record about any other subject is "not found". */
+  objectToRecord(subject: CreditSubject, recordId: string, reason: string): Promise<StoredCreditObjection>;
+  /** A subject's application to repair a failing about it, with its credit commitment. */
+  applyForRepair(subject: CreditSubject, recordId: string, commitment: string): Promise<StoredCreditRepair>;
 }
 
 export interface CreditServiceOptions {
@@ -139,11 +139,11 @@ export function newCreditService({ ledger, seals, platformDepartment }: CreditSe
     answerObjection: (officer, recordId, outcome, text, correctedSeverity) =>
       submitSealed(officer.department, 'answerObjection', { recordId, outcome, text, ...(correctedSeverity ? { correctedSeverity } : {}) }),
     decideRepair: (officer, recordId, outcome, text) => submitSealed(officer.department, 'decideRepair', { recordId, outcome, text }),
-    async objectToRecord(subjectKey, recordId, reason) {
-      return (await asSubject<{ objection: StoredCreditObjection }>('objectToRecord', { recordId, subject: { kind: 'person', subjectKey }, reason })).objection;
+    async objectToRecord(subject, recordId, reason) {
+      return (await asSubject<{ objection: StoredCreditObjection }>('objectToRecord', { recordId, subject, reason })).objection;
     },
-    async applyForRepair(subjectKey, recordId, commitment) {
-      return (await asSubject<{ repair: StoredCreditRepair }>('applyForRepair', { recordId, subject: { kind: 'person', subjectKey }, commitment })).repair;
+    async applyForRepair(subject, recordId, commitment) {
+      return (await asSubject<{ repair: StoredCreditRepair }>('applyForRepair', { recordId, subject, commitment })).repair;
     },
   };
 }

@@ -28,7 +28,7 @@ async function call(method: Method, url: string, token: string, body?: object) {
 let citizens = 0;
 async function citizen(identityNumber: string): Promise<string> {
   citizens += 1;
-  const user = await gateway.services.users.create({ username: `credit.citizen.${citizens}`, role: 'citizen', subjectKey: gateway.services.subjectKeys.derive(identityNumber), citizenPublicKey: 'not used: these tests sign in with tokens' }, 'credit test');
+  const user = await gateway.services.users.create({ username: `credit.citizen.${citizens}`, role: 'citizen', subjectKey: gateway.services.subjectKeys.derive(identityNumber), loginPublicKey: 'not used: these tests sign in with tokens' }, 'credit test');
   return gateway.services.tokens.issue(user.id, user.role).token;
 }
 

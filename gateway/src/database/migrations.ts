@@ -81,4 +81,29 @@ export const migrations: readonly { version: number; description: string; sql: s
         PRIMARY KEY (subject_ref, item)
       );`,
   },
+  {
+    version: 6,
+    description: 'enterprises as users: an account bound to a USCC, logging in with an SM2 key as citizens do',
+    // The checks of version 1 were unnamed, so they are dropped by what they are (every CHECK on
+    // users) and written again, named, for the two kinds of subject users.
+    sql: `
+      ALTER TABLE users ADD COLUMN uscc text CHECK (uscc ~ '^[0-9A-HJ-NPQRTUWXY]{18}$');
+      ALTER TABLE users RENAME COLUMN citizen_public_key TO login_public_key;
+      DO $$
+      DECLARE c record;
+      BEGIN
+        FOR c IN SELECT conname FROM pg_constraint WHERE conrelid = 'users'::regclass AND contype = 'c' AND conname <> 'users_uscc_check' LOOP
+          EXECUTE format('ALTER TABLE users DROP CONSTRAINT %I', c.conname);
+        END LOOP;
+      END $$;
+      ALTER TABLE users
+        ADD CONSTRAINT users_role CHECK (role IN ('department-officer', 'credit-officer', 'auditor', 'citizen', 'enterprise', 'admin')),
+        ADD CONSTRAINT users_department CHECK ((role IN ('department-officer', 'admin')) = (department IS NOT NULL)),
+        ADD CONSTRAINT users_citizen_subject CHECK ((role = 'citizen') = (subject_key IS NOT NULL)),
+        ADD CONSTRAINT users_enterprise_subject CHECK ((role = 'enterprise') = (uscc IS NOT NULL)),
+        ADD CONSTRAINT users_subject_login CHECK ((role IN ('citizen', 'enterprise')) = (login_public_key IS NOT NULL AND password_hash IS NULL)),
+        ADD CONSTRAINT users_staff_login CHECK (role IN ('citizen', 'enterprise') OR password_hash IS NOT NULL);
+      ALTER TABLE citizen_challenges RENAME TO subject_challenges;
+      ALTER INDEX citizen_challenges_expires_at RENAME TO subject_challenges_expires_at;`,
+  },
 ];

@@ -7,9 +7,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSm2KeyPair } from '@citytrust/shared';
-import { roles, type Role } from '../roles';
+import { isSubjectRole, roles, type Role } from '../roles';
 import { startLedgerTestGateway, type LedgerTestGateway } from '../test-support/ledger-test-gateway';
-import { freePort } from '../test-support/test-gateway';
+import { freePort, testUscc } from '../test-support/test-gateway';
 
 // The whole REST API, fuzzed from its own OpenAPI document by schemathesis: by an anonymous caller
 // and by a user of every role. Every answer must be a status the document lists for that operation,
@@ -35,16 +35,14 @@ async function usersSnapshot(): Promise<string> {
 }
 
 async function tokenFor(role: Role): Promise<string> {
-  if (role !== 'citizen') return (await gateway.userWithToken(role, role === 'admin' || role === 'department-officer' ? department : undefined)).token;
-  // A citizen with a real SM2 key, as registerCitizen stores it, so that a citizen login the
-  // fuzzer attempts meets the key the gateway would really hold.
-  const citizen = await gateway.services.users.create({
-    username: 'fuzz.citizen',
-    role: 'citizen',
-    subjectKey: 'f'.repeat(64),
-    citizenPublicKey: generateSm2KeyPair().publicKey.toPem(),
-  }, 'api-fuzz');
-  return gateway.services.tokens.issue(citizen.id, citizen.role).token;
+  if (!isSubjectRole(role)) return (await gateway.userWithToken(role, role === 'admin' || role === 'department-officer' ? department : undefined)).token;
+  // A citizen or an enterprise with a real SM2 key, as registration stores it, so that a subject
+  // login the fuzzer attempts meets the key the gateway would really hold.
+  const loginPublicKey = generateSm2KeyPair().publicKey.toPem();
+  const user = await gateway.services.users.create(role === 'citizen'
+    ? { username: 'fuzz.citizen', role, subjectKey: 'f'.repeat(64), loginPublicKey }
+    : { username: 'fuzz.enterprise', role, uscc: testUscc(1), loginPublicKey }, 'api-fuzz');
+  return gateway.services.tokens.issue(user.id, user.role).token;
 }
 
 interface FuzzReport {
@@ -119,7 +117,7 @@ test('an anonymous caller gets only documented answers in the one error shape, a
 });
 
 for (const role of roles.filter((r) => r !== 'admin')) {
-  const caller = `${role === 'auditor' ? 'an' : 'a'} ${role}`;
+  const caller = `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`;
   test(`${caller} gets only documented answers in the one error shape, and changes no user`, async () => {
     const token = await tokenFor(role);
     const usersBefore = await usersSnapshot();

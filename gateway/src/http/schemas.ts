@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { DepartmentId, IdentityNumber, Password, PresentedPassword, Role, StaffRole, Username } from '../values';
+import { DepartmentId, IdentityNumber, Password, PresentedPassword, Role, StaffRole, Username, Uscc } from '../values';
 
 /**
  * The API's messages. Each schema validates requests at the edge, types the handlers, and
@@ -25,6 +25,7 @@ export const UserView = Type.Object({
   role: Role,
   department: Type.Optional(DepartmentId),
   subjectKey: Type.Optional(Type.String({ description: 'A citizen\'s pseudonymous subject key (never the identity number).' })),
+  uscc: Type.Optional(Type.String({ description: 'The Unified Social Credit Code of the enterprise an enterprise account acts for.' })),
   createdAt: Type.String({ format: 'date-time' }),
   createdBy: Type.String(),
   disabledAt: Type.Optional(Type.String({ format: 'date-time', description: 'Present while the user is disabled.' })),
@@ -52,6 +53,12 @@ export const RegisterCitizenRequest = Type.Object({
   // Used once to derive the pseudonymous subject key, then forgotten (the route's description says so).
   identityNumber: IdentityNumber,
   publicKey: Type.String({ maxLength: 2048, description: 'The citizen\'s SM2 public key, SubjectPublicKeyInfo PEM; they log in by signing a challenge with it.' }),
+}, strict);
+
+export const RegisterEnterpriseRequest = Type.Object({
+  username: Username,
+  uscc: Uscc,
+  publicKey: Type.String({ maxLength: 2048, description: 'The SM2 public key of the enterprise\'s legal representative or authorized agent, SubjectPublicKeyInfo PEM; they log in by signing a challenge with it.' }),
 }, strict);
 
 export const CitizenChallengeRequest = Type.Object({ username: Username }, strict);
@@ -87,5 +94,6 @@ export function responses(success: Record<number, TSchema>, errors: number[]): R
 export type LoginRequest = Static<typeof LoginRequest>;
 export type CreateUserRequest = Static<typeof CreateUserRequest>;
 export type RegisterCitizenRequest = Static<typeof RegisterCitizenRequest>;
+export type RegisterEnterpriseRequest = Static<typeof RegisterEnterpriseRequest>;
 export type UserView = Static<typeof UserView>;
 export type CitizenLoginRequest = Static<typeof CitizenLoginRequest>;

@@ -19,6 +19,7 @@ import { authRoutes } from './routes/auth';
 import { explorerAssets } from './routes/explorer-assets';
 import { explorerRoutes } from './routes/explorer';
 import { citizenRoutes } from './routes/citizens';
+import { enterpriseRoutes } from './routes/enterprises';
 import { creditRoutes } from './routes/credit';
 import { creditCodeRoutes } from './routes/credit-codes';
 import { creditGraphRoutes } from './routes/credit-graph';
@@ -180,6 +181,7 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
   await app.register(meRoutes());
   await app.register(userRoutes(services));
   await app.register(citizenRoutes(services));
+  await app.register(enterpriseRoutes(services));
   await app.register(sealRoutes(services));
   await app.register(trailRoutes(services));
   await app.register(myDataRoutes(services));

@@ -1,7 +1,7 @@
 import type { AuditBundleBuilder } from '../audit-bundles/audit-bundle-builder';
 import type { Authenticator } from '../auth/authenticator';
 import type { AccessTokenIssuer } from '../auth/access-token';
-import type { CitizenChallenges } from '../auth/citizen-challenge';
+import type { SubjectChallenges } from '../auth/subject-challenge';
 import type { GatewayConfig } from '../config';
 import type { CreditCodeService } from '../credit/credit-code-service';
 import type { CreditGraphContext } from '../credit/credit-graph';
@@ -26,7 +26,7 @@ export interface GatewayServices {
   readonly users: UserStore;
   readonly tokens: AccessTokenIssuer;
   readonly authenticator: Authenticator;
-  readonly citizenChallenges: CitizenChallenges;
+  readonly subjectChallenges: SubjectChallenges;
   readonly ledger: Ledger;
   readonly subjectKeys: SubjectKeyDeriver;
   readonly seals: SealService;

@@ -31,6 +31,7 @@ import { ApiError, ConflictError, ForbiddenError, InvalidRequestError, NotFoundE
 import { LedgerRejectedError } from '../ledger/fabric-ledger';
 import type { Ledger } from '../ledger/ledger';
 import type { SealService } from '../seals/seal-service';
+import { isSameSubject } from '../subjects/same-subject';
 import type { Officer, ShareTrailReceipt, TrailService } from '../trails/trail-service';
 import { holderLicenses, LICENSE_DATA_ITEM } from './license-data-source';
 import type { LicenseStatusView } from './license-status-view';
@@ -84,8 +85,8 @@ export interface LicenseVerificationView {
   readonly copy?: { readonly purpose: string; readonly recipient: string; readonly validUntil: string; readonly madeAt: string; readonly sealedBy: string };
 }
 
-/** Who reads a timeline: staff (the authorization table says which roles), or a citizen by their subject key. */
-export type TimelineReader = { readonly kind: 'staff' } | { readonly kind: 'holder'; readonly subjectKey: string };
+/** Who reads a timeline: staff (the authorization table says which roles), or a holder (a citizen or an enterprise) as the subject they are. */
+export type TimelineReader = { readonly kind: 'staff' } | { readonly kind: 'holder'; readonly holder: DataSubject };
 
 /** A person holder's licenses as read through the data exchange: the licenses and the share trail's receipt. */
 export interface HolderLicenses {
@@ -106,8 +107,8 @@ export interface LicenseService {
    * a person's through the data exchange, authorized and recorded as a share trail.
    */
   holderLicenses(officer: Officer, request: { holder: DataSubject; purpose: string; caseReference: string; authorizationId?: string }): Promise<HolderLicenses>;
-  /** A citizen's own licenses. */
-  ownLicenses(subjectKey: string): Promise<StoredLicense[]>;
+  /** A holder's own licenses (a citizen's or an enterprise's). */
+  ownLicenses(holder: DataSubject): Promise<StoredLicense[]>;
   /** Public verification, online: the license's current status, plus every presented item checked. */
   verify(request: VerifyRequest): Promise<LicenseVerificationView>;
   /** A department relied on a license in a case (用证): verified, then recorded with the status it found. */
@@ -118,8 +119,8 @@ export interface LicenseService {
    * license's; a holder only their own (another's is 404, as if it did not exist).
    */
   timeline(identifier: string, page: TimelinePageRequest, reader: TimelineReader): Promise<LicenseTimeline>;
-  /** The citizen's annotated copy (加注件) of one of their licenses, for one use, until a time. */
-  annotateCopy(subjectKey: string, identifier: string, use: { purpose: string; recipient: string; validUntil: string }): Promise<{ copy: StoredAnnotatedCopy; qr: string }>;
+  /** The holder's annotated copy (加注件) of one of their licenses, for one use, until a time. */
+  annotateCopy(holder: DataSubject, identifier: string, use: { purpose: string; recipient: string; validUntil: string }): Promise<{ copy: StoredAnnotatedCopy; qr: string }>;
 }
 
 export interface LicenseServiceOptions {
@@ -235,7 +236,7 @@ export function newLicenseService({ ledger, seals, trails, platformDepartment, o
       return { licenses: (data[LICENSE_DATA_ITEM] as { licenses: StoredLicense[] }).licenses, receipt };
     },
 
-    ownLicenses: (subjectKey) => holderLicenses(ledger, platformDepartment, { kind: 'person', subjectKey }),
+    ownLicenses: (holder) => holderLicenses(ledger, platformDepartment, holder),
 
     async verify(request) {
       const payload = request.qr === undefined ? undefined : decodeQr(request.qr);
@@ -288,20 +289,20 @@ export function newLicenseService({ ledger, seals, trails, platformDepartment, o
         evaluate<StoredLicenseUse[]>('listUses', [identifier]),
       ]);
       const { license, status, events } = licenseEventsOf(history, uses, checkedAt);
-      // A citizen reads only the timelines of the licenses they hold; another's is not found, as
-      // every other record about another person is.
-      if (reader.kind === 'holder' && (license.holder.kind !== 'person' || license.holder.subjectKey !== reader.subjectKey)) throw notYours(identifier);
+      // A holder reads only the timelines of the licenses they hold; another's is not found, as
+      // every other record about another subject is.
+      if (reader.kind === 'holder' && !isSameSubject(license.holder, reader.holder)) throw notYours(identifier);
       const shown = timelinePage(events, page);
       // Only the page's transactions are looked up: a license used ten thousand times costs one page of look-ups.
       const blocks = await blockNumbersOf(shown.events.flatMap((e) => (e.kind === 'expired' ? [] : [e.transactionId])));
       return { identifier: license.identifier, status, checkedAt, license, events: shown.events.map((e) => placed(e, (id) => blocks.get(id)!)), cursor: shown.cursor };
     },
 
-    async annotateCopy(subjectKey, identifier, use) {
+    async annotateCopy(holder, identifier, use) {
       const license = await getLicense(identifier).catch((error: unknown) => {
         throw error instanceof NotFoundError ? notYours(identifier) : error;
       });
-      if (license.holder.kind !== 'person' || license.holder.subjectKey !== subjectKey) throw notYours(identifier);
+      if (!isSameSubject(license.holder, holder)) throw notYours(identifier);
       const record: AnnotatedCopyRecord = { type: ANNOTATED_COPY_STATEMENT_TYPE, identifier, documentDigest: license.documentDigest, purpose: use.purpose, recipient: use.recipient, validUntil: wholeSecondsUtc(use.validUntil) };
       const copy = await submitSealed<StoredAnnotatedCopy>(platformDepartment, 'annotateCopy', record);
       return { copy, qr: encodeLicenseQr({ kind: 'annotated-copy', ...record, keyId: copy.seal.keyId, signature: copy.seal.signature }) };

@@ -54,8 +54,10 @@ before(async () => {
   tokens.platformAdmin = (await gateway.userWithToken('admin', PLATFORM)).token;
   tokens.auditor = (await gateway.userWithToken('auditor')).token;
   const subjectKey = gateway.services.subjectKeys.derive(IDENTITY_NUMBER);
-  const citizen = await gateway.services.users.create({ username: 'citizen.licenses', role: 'citizen', subjectKey, citizenPublicKey: 'not used: these tests sign in with tokens' }, 'licenses test');
+  const citizen = await gateway.services.users.create({ username: 'citizen.licenses', role: 'citizen', subjectKey, loginPublicKey: 'not used: these tests sign in with tokens' }, 'licenses test');
   tokens.citizen = gateway.services.tokens.issue(citizen.id, citizen.role).token;
+  const enterprise = await gateway.services.users.create({ username: 'enterprise.licenses', role: 'enterprise', uscc: ENTERPRISE.uscc, loginPublicKey: 'not used: these tests sign in with tokens' }, 'licenses test');
+  tokens.enterprise = gateway.services.tokens.issue(enterprise.id, enterprise.role).token;
   for (const type of [
     { code: BUSINESS_LICENSE, name: '营业执照', issuers: [{ department: MARKET, uscc: MARKET_USCC }], supervisors: [], validity: { maxValidityDays: null }, metadataFields: [{ name: 'enterpriseName', label: '名称', required: true }, { name: 'businessScope', label: '经营范围', required: false }] },
     { code: FOOD_PERMIT, name: '食品经营许可证', issuers: [{ department: MARKET, uscc: MARKET_USCC }], supervisors: [CREDIT], validity: { maxValidityDays: 1826 }, metadataFields: [{ name: 'enterpriseName', label: '名称', required: true }] },
@@ -239,6 +241,32 @@ describe('uses, holders and annotated copies', () => {
     const enterprises = await issue();
     const notMine = await call('POST', `/api/v1/me/licenses/${enterprises.license.identifier}/annotated-copies`, tokens.citizen, { ...use, validUntil });
     assert.deepEqual([notMine.status, notMine.body.error.code], [404, 'not_found']);
+  });
+});
+
+describe('an enterprise\'s own licenses', () => {
+  test('its account lists the licenses the enterprise holds and makes annotated copies of them; a person\'s license is not found', async () => {
+    const { license } = await issue();
+    const mine = await call('GET', '/api/v1/me/licenses', tokens.enterprise);
+    assert.equal(mine.status, 200, JSON.stringify(mine.body));
+    assert.ok(mine.body.licenses.some((l: { identifier: string }) => l.identifier === license.identifier), 'the license just issued to the enterprise is listed');
+    assert.deepEqual([...new Set(mine.body.licenses.map((l: { holder: object }) => JSON.stringify(l.holder)))], [JSON.stringify(ENTERPRISE)]);
+    const use = { purpose: '招投标', recipient: '某市公共资源交易中心', validUntil: new Date(Date.now() + 7 * 86_400_000).toISOString() };
+    const copy = await call('POST', `/api/v1/me/licenses/${license.identifier}/annotated-copies`, tokens.enterprise, use);
+    assert.deepEqual([copy.status, copy.body.copy.identifier, copy.body.copy.recipient], [201, license.identifier, use.recipient]);
+    const persons = await issue({ holder: { kind: 'person', identityNumber: IDENTITY_NUMBER } });
+    const notMine = await call('POST', `/api/v1/me/licenses/${persons.license.identifier}/annotated-copies`, tokens.enterprise, use);
+    assert.deepEqual([notMine.status, notMine.body.error.code], [404, 'not_found']);
+  });
+
+  test('its account reads the timeline of a license the enterprise holds, and a person\'s is not found', async () => {
+    const { license } = await issue();
+    const mine = await call('GET', `/api/v1/licenses/${license.identifier}/timeline`, tokens.enterprise);
+    assert.equal(mine.status, 200, JSON.stringify(mine.body));
+    assert.deepEqual([mine.body.identifier, mine.body.events.map((e: { kind: string }) => e.kind)], [license.identifier, ['issued']]);
+    const { license: persons } = await issue({ holder: { kind: 'person', identityNumber: IDENTITY_NUMBER } });
+    const refused = await call('GET', `/api/v1/licenses/${persons.identifier}/timeline`, tokens.enterprise);
+    assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.message], [404, 'not_found', `you hold no license ${persons.identifier}; see GET /api/v1/me/licenses`]);
   });
 });
 

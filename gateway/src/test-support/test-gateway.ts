@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { freePort } from '@citytrust/network-config/dist/testing/free-ports';
 import { tmpdir } from 'node:os';
+import { usccCheckCharacter } from '@citytrust/shared';
 import { join } from 'node:path';
 import { loadGatewayConfig, type GatewayConfig } from '../config';
 import { gatewayServices, openGatewayDatabase, type GatewayDatabase } from '../gateway';
@@ -24,6 +25,12 @@ export interface TestGateway {
 }
 
 export const testPassword = 'a test password of fair length';
+
+/** A valid USCC (GB 32100, its check character computed) ending in `serial`: a made-up enterprise. */
+export function testUscc(serial: number): string {
+  const body = `91320200${String(serial).padStart(9, '0')}`;
+  return body + usccCheckCharacter(body);
+}
 let userCount = 0;
 
 /**
@@ -46,8 +53,10 @@ export async function startTestGateway(env: Record<string, string> = {}, ledger?
       userCount += 1;
       const username = `${role}.${userCount}`;
       const user = role === 'citizen'
-        ? await services.users.create({ username, role, subjectKey: userCount.toString(16).padStart(64, '0'), citizenPublicKey: 'test key' }, 'test')
-        : await services.users.create({ username, role, password: testPassword, ...(department ? { department } : {}) }, 'test');
+        ? await services.users.create({ username, role, subjectKey: userCount.toString(16).padStart(64, '0'), loginPublicKey: 'test key' }, 'test')
+        : role === 'enterprise'
+          ? await services.users.create({ username, role, uscc: testUscc(userCount), loginPublicKey: 'test key' }, 'test')
+          : await services.users.create({ username, role, password: testPassword, ...(department ? { department } : {}) }, 'test');
       return { user, token: services.tokens.issue(user.id, user.role).token };
     },
     async close() {

@@ -272,7 +272,7 @@ describe('the anomaly report', () => {
 /** A citizen who consents to the credit office using their licence record for the review. */
 async function consentingCitizen(): Promise<{ consent: string; token: string; identity: string }> {
   const identity = identityNumber();
-  const citizen = await gateway.services.users.create({ username: `citizen.audit.${people}`, role: 'citizen', subjectKey: gateway.services.subjectKeys.derive(identity), citizenPublicKey: 'not used: these tests sign in with tokens' }, 'audit test');
+  const citizen = await gateway.services.users.create({ username: `citizen.audit.${people}`, role: 'citizen', subjectKey: gateway.services.subjectKeys.derive(identity), loginPublicKey: 'not used: these tests sign in with tokens' }, 'audit test');
   const token = gateway.services.tokens.issue(citizen.id, citizen.role).token;
   const consent = await call('POST', '/api/v1/me/consents', token, { grantee: CREDIT, items: [PERSON_ITEM], purpose: PURPOSE, validFrom: aMinuteAgo(), validUntil: inAYear() });
   assert.equal(consent.status, 201, JSON.stringify(consent.body));

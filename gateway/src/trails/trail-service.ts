@@ -15,6 +15,7 @@ import { LedgerRejectedError } from '../ledger/fabric-ledger';
 import type { Ledger } from '../ledger/ledger';
 import { readPersonalData, type AccessRefusal, type TrailReceipt } from '../personal-data/personal-data-read';
 import type { SealService } from '../seals/seal-service';
+import { isSameSubject } from '../subjects/same-subject';
 import type { DataSource } from './data-source';
 
 /** What an officer asks for: whose data, which items, why, under which authorization, for which case. */
@@ -60,14 +61,14 @@ export interface TrailService {
   objectToAccess(subjectKey: string, trailId: string, reason: string): Promise<StoredObjection>;
   answerObjection(officer: Officer, trailId: string, outcome: 'justified' | 'corrected' | 'withdrawn', text: string): Promise<StoredObjection>;
   /**
-   * The proof bundle of a trail, for whoever may see the trail: its subject (a citizen), the
+   * The proof bundle of a trail, for whoever may see the trail: its subject (a citizen or an enterprise), the
    * department that made the access, or an auditor. Anyone else is told it does not exist.
    */
   proofOf(trailId: string, viewer: TrailViewer): Promise<ProofBundle>;
 }
 
 /** Who asks to see a trail. */
-export type TrailViewer = { readonly kind: 'subject'; readonly subjectKey: string } | { readonly kind: 'department'; readonly department: string } | { readonly kind: 'auditor' };
+export type TrailViewer = { readonly kind: 'subject'; readonly subject: DataSubject } | { readonly kind: 'department'; readonly department: string } | { readonly kind: 'auditor' };
 
 export interface TrailServiceOptions {
   readonly ledger: Ledger;
@@ -198,7 +199,7 @@ export function newTrailService(options: TrailServiceOptions): TrailService {
       });
       const visible = viewer.kind === 'auditor'
         || (viewer.kind === 'department' && trail.department === viewer.department)
-        || (viewer.kind === 'subject' && trail.subject.kind === 'person' && trail.subject.subjectKey === viewer.subjectKey);
+        || (viewer.kind === 'subject' && isSameSubject(trail.subject, viewer.subject));
       if (!visible) throw hidden;
       return ledger.proofBundle(trailId);
     },

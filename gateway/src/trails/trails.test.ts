@@ -37,7 +37,7 @@ async function call(method: Method, url: string, token: string, body?: object) {
 
 async function citizenToken(identityNumber: string, username: string): Promise<string> {
   const subjectKey = gateway.services.subjectKeys.derive(identityNumber);
-  const citizen = await gateway.services.users.create({ username, role: 'citizen', subjectKey, citizenPublicKey: 'not used: these tests sign in with tokens' }, 'trails test');
+  const citizen = await gateway.services.users.create({ username, role: 'citizen', subjectKey, loginPublicKey: 'not used: these tests sign in with tokens' }, 'trails test');
   return gateway.services.tokens.issue(citizen.id, citizen.role).token;
 }
 

@@ -1,6 +1,6 @@
-import { importSm2PublicKey, Sm2KeyError } from '@citytrust/shared';
 import { InvalidRequestError } from '../errors';
 import { InvalidIdentityNumberError, type SubjectKeyDeriver } from '../subjects/subject-key';
+import { loginKeyPem } from './login-key';
 import type { User } from './user';
 import type { UserStore } from './user-store';
 
@@ -21,12 +21,5 @@ export async function registerCitizen(
     if (error instanceof InvalidIdentityNumberError) throw new InvalidRequestError(error.message, 'identityNumber');
     throw error;
   }
-  let citizenPublicKey: string;
-  try {
-    citizenPublicKey = importSm2PublicKey(citizen.publicKey).toPem();
-  } catch (error) {
-    if (error instanceof Sm2KeyError) throw new InvalidRequestError(`the public key is not an SM2 SubjectPublicKeyInfo PEM: ${error.message}`, 'publicKey');
-    throw error;
-  }
-  return users.create({ username: citizen.username, role: 'citizen', subjectKey, citizenPublicKey }, registeredBy);
+  return users.create({ username: citizen.username, role: 'citizen', subjectKey, loginPublicKey: loginKeyPem(citizen.publicKey) }, registeredBy);
 }

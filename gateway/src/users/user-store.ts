@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../database/database';
 import { ConflictError, InvalidRequestError, NotFoundError } from '../errors';
 import { departmentRoles, type Role } from '../roles';
+import { usccProblem } from '../subjects/uscc';
 import { assertValue, DepartmentId, Password, Role as RoleRule, Username } from '../values';
 import { hashPassword, verifyPassword } from './passwords';
 import type { NewUser, User } from './user';
@@ -39,7 +40,8 @@ interface UserRow {
   department: string | null;
   password_hash: string | null;
   subject_key: string | null;
-  citizen_public_key: string | null;
+  uscc: string | null;
+  login_public_key: string | null;
   created_at: Date;
   created_by: string;
   disabled_at: Date | null;
@@ -48,7 +50,7 @@ interface UserRow {
   enabled_by: string | null;
 }
 
-const columns = 'id, username, role, department, password_hash, subject_key, citizen_public_key, created_at, created_by, disabled_at, disabled_by, enabled_at, enabled_by';
+const columns = 'id, username, role, department, password_hash, subject_key, uscc, login_public_key, created_at, created_by, disabled_at, disabled_by, enabled_at, enabled_by';
 
 function toUser(row: UserRow): User {
   return {
@@ -57,7 +59,8 @@ function toUser(row: UserRow): User {
     role: row.role,
     ...(row.department ? { department: row.department } : {}),
     ...(row.subject_key ? { subjectKey: row.subject_key } : {}),
-    ...(row.citizen_public_key ? { citizenPublicKey: row.citizen_public_key } : {}),
+    ...(row.uscc ? { uscc: row.uscc } : {}),
+    ...(row.login_public_key ? { loginPublicKey: row.login_public_key } : {}),
     createdAt: row.created_at,
     createdBy: row.created_by,
     ...(row.disabled_at ? { disabledAt: row.disabled_at } : {}),
@@ -100,7 +103,7 @@ export function newUserStore(db: Database, departments: ReadonlySet<string>): Us
       // here, so these checks are the last word on what can be stored.
       assertValue('username', Username, user.username);
       assertValue('role', RoleRule, user.role);
-      const department = user.role === 'citizen' ? undefined : user.department;
+      const department = 'department' in user ? user.department : undefined;
       if (departmentRoles.has(user.role) && !department) {
         throw new InvalidRequestError(`a ${user.role} belongs to one department: give its MSP id`, 'department');
       }
@@ -108,13 +111,18 @@ export function newUserStore(db: Database, departments: ReadonlySet<string>): Us
         throw new InvalidRequestError(`a ${user.role} does not belong to a department: leave department out`, 'department');
       }
       if (department !== undefined) assertKnownDepartment(department, departments);
-      const passwordHash = user.role === 'citizen' ? null : await hashChecked(user.password);
+      if (user.role === 'enterprise') {
+        const problem = usccProblem(user.uscc);
+        if (problem) throw new InvalidRequestError(`uscc is not valid: ${problem}`, 'uscc');
+      }
+      const passwordHash = 'password' in user ? await hashChecked(user.password) : null;
       try {
         const { rows } = await db.pool.query<UserRow>(
-          `INSERT INTO users (id, username, role, department, password_hash, subject_key, citizen_public_key, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${columns}`,
+          `INSERT INTO users (id, username, role, department, password_hash, subject_key, uscc, login_public_key, created_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${columns}`,
           [randomUUID(), user.username, user.role, department ?? null, passwordHash,
-            user.role === 'citizen' ? user.subjectKey : null, user.role === 'citizen' ? user.citizenPublicKey : null, createdBy],
+            user.role === 'citizen' ? user.subjectKey : null, user.role === 'enterprise' ? user.uscc : null,
+            'loginPublicKey' in user ? user.loginPublicKey : null, createdBy],
         );
         return toUser(rows[0]!);
       } catch (error) {

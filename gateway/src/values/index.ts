@@ -8,4 +8,5 @@ export { Password, PresentedPassword } from './password';
 export { Role, StaffRole } from './role';
 export { DepartmentId } from './department';
 export { IdentityNumber } from './identity-number';
+export { Uscc } from './uscc';
 export { assertValue, ruleOf, valueProblem, type ValueProblem } from './value-rule';

@@ -5,7 +5,7 @@ import { CitizenChallenge, CitizenChallengeRequest, CitizenLoginRequest, LoginRe
 import type { GatewayServices } from '../services';
 import { userView } from './user-view';
 
-export function authRoutes({ users, tokens, citizenChallenges, config }: GatewayServices): FastifyPluginAsyncTypebox {
+export function authRoutes({ users, tokens, subjectChallenges, config }: GatewayServices): FastifyPluginAsyncTypebox {
   return async (app) => {
     const guard = newLoginGuard(config.limits);
     app.post('/api/v1/auth/login', {
@@ -37,12 +37,13 @@ export function authRoutes({ users, tokens, citizenChallenges, config }: Gateway
       schema: {
         operationId: 'createCitizenChallenge',
         tags: ['auth'],
-        summary: 'Start a citizen login: a single-use challenge to sign with the citizen\'s SM2 key (valid 2 minutes)',
+        summary: 'Start a citizen\'s or an enterprise\'s login: a single-use challenge to sign with the account\'s SM2 key (valid 2 minutes)',
+        description: 'One login for every data subject\'s account: citizens (POST /api/v1/citizens) and enterprises\' legal representatives or agents (POST /api/v1/enterprises). The path keeps its first name, `citizen`, for the clients that use it.',
         body: CitizenChallengeRequest,
         response: responses({ 200: CitizenChallenge }, [400]),
       },
     }, async (request) => {
-      const issued = await citizenChallenges.issue(request.body.username);
+      const issued = await subjectChallenges.issue(request.body.username);
       return { ...issued, expiresAt: issued.expiresAt.toISOString() };
     });
 
@@ -50,15 +51,15 @@ export function authRoutes({ users, tokens, citizenChallenges, config }: Gateway
       schema: {
         operationId: 'citizenLogin',
         tags: ['auth'],
-        summary: 'Finish a citizen login with the SM2 signature of the challenge; returns an access token',
+        summary: 'Finish a citizen\'s or an enterprise\'s login with the SM2 signature of the challenge; returns an access token',
         body: CitizenLoginRequest,
         response: responses({ 200: TokenResponse }, [400, 401]),
       },
     }, async (request) => {
-      const citizen = await citizenChallenges.answer(request.body.challengeId, Buffer.from(request.body.signature, 'base64'));
-      const { token, expiresAt } = tokens.issue(citizen.id, citizen.role);
-      request.log.info({ userId: citizen.id, role: citizen.role }, 'citizen logged in');
-      return { token, expiresAt: expiresAt.toISOString(), user: userView(citizen) };
+      const subject = await subjectChallenges.answer(request.body.challengeId, Buffer.from(request.body.signature, 'base64'));
+      const { token, expiresAt } = tokens.issue(subject.id, subject.role);
+      request.log.info({ userId: subject.id, role: subject.role }, 'subject logged in with their SM2 key');
+      return { token, expiresAt: expiresAt.toISOString(), user: userView(subject) };
     });
   };
 }

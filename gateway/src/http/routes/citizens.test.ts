@@ -96,6 +96,6 @@ describe('citizens log in by signing a challenge with their SM2 key', () => {
         for (const secret of [ownNumber, identityNumber, '19900307', '19491231']) assert.ok(!row.includes(secret), `${name} holds ${secret}: ${row}`);
       }
     }
-    assert.ok((rowsPerTable.get('users') ?? 0) >= 1 && (rowsPerTable.get('citizen_challenges') ?? 0) >= 1, JSON.stringify([...rowsPerTable]));
+    assert.ok((rowsPerTable.get('users') ?? 0) >= 1 && (rowsPerTable.get('subject_challenges') ?? 0) >= 1, JSON.stringify([...rowsPerTable]));
   });
 });

@@ -3,10 +3,10 @@ import type { CreditCodeService } from '../../credit/credit-code-service';
 import type { SubjectKeyDeriver } from '../../subjects/subject-key';
 import { CreditCodeRequest, CreditCodeVerifyRequest, CreditCodeView, IssuedCreditCodeView } from '../credit-code-schemas';
 import { responses } from '../schemas';
-import { subjectKeyOf } from './my-credit';
+import { ownCreditSubjectOf } from './my-credit';
 import { toDataSubject } from './trails';
 
-/** The credit code (信用码): made for a subject by credit officers or by a citizen for themself, verified by anyone. */
+/** The credit code (信用码): made for a subject by credit officers or by a citizen or an enterprise for itself, verified by anyone. */
 export function creditCodeRoutes(codes: CreditCodeService, subjectKeys: SubjectKeyDeriver): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post('/api/v1/credit/codes', {
@@ -27,7 +27,7 @@ export function creditCodeRoutes(codes: CreditCodeService, subjectKeys: SubjectK
         summary: 'My credit code (信用码): my current grade, sealed by the credit office, valid 24 hours',
         response: responses({ 200: IssuedCreditCodeView }, [401, 403, 404, 409, 503]),
       },
-    }, async (request) => codes.issue({ kind: 'person', subjectKey: subjectKeyOf(request.principal!) }));
+    }, async (request) => codes.issue(ownCreditSubjectOf(request.principal!)));
 
     app.post('/api/v1/credit/codes/verify', {
       schema: {

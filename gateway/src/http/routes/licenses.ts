@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sm3 } from '@citytrust/shared';
-import { ForbiddenError, InvalidRequestError } from '../../errors';
+import { InvalidRequestError } from '../../errors';
+import { ownSubjectOf } from '../../subjects/own-subject';
 import { responses } from '../schemas';
 import type { GatewayServices } from '../services';
 import {
@@ -141,35 +142,35 @@ export function licenseRoutes({ licenses, subjectKeys }: GatewayServices): Fasti
       schema: {
         operationId: 'getLicenseTimeline', tags,
         summary: 'A license\'s provenance from the ledger: issued, moved (with reasons), changed into new versions and used, each with its department, transaction and block',
-        description: 'Read from the ledger itself: the license record\'s history and the uses recorded under it, oldest first, `limit` events a page (default 50, at most 200), the next page by the answer\'s `cursor`. Each event made by a transaction carries the seal its department made in it. Verifications through `POST /api/v1/licenses/verify` are reads and leave no trace; a use (`POST /api/v1/licenses/{identifier}/uses`) does. Staff read any license\'s timeline; a citizen only those of the licenses they hold (see `GET /api/v1/me/licenses`): another\'s is **404**, like an unknown license. A mistyped identifier is **400**.',
+        description: 'Read from the ledger itself: the license record\'s history and the uses recorded under it, oldest first, `limit` events a page (default 50, at most 200), the next page by the answer\'s `cursor`. Each event made by a transaction carries the seal its department made in it. Verifications through `POST /api/v1/licenses/verify` are reads and leave no trace; a use (`POST /api/v1/licenses/{identifier}/uses`) does. Staff read any license\'s timeline; a citizen or an enterprise only those of the licenses they hold (see `GET /api/v1/me/licenses`): another\'s is **404**, like an unknown license. A mistyped identifier is **400**.',
         params: IdentifierParams,
         querystring: TimelineQuery,
         response: responses({ 200: LicenseTimelineResponse }, [400, 401, 403, 404, 503]),
       },
     }, async (request) => {
-      const { subjectKey } = request.principal!;
-      const reader = request.principal!.role === 'citizen' ? { kind: 'holder', subjectKey: citizenKeyOf(subjectKey) } as const : { kind: 'staff' } as const;
+      const { role } = request.principal!;
+      const reader = role === 'citizen' || role === 'enterprise' ? { kind: 'holder', holder: ownSubjectOf(request.principal!, 'license timelines') } as const : { kind: 'staff' } as const;
       return licenses.timeline(request.params.identifier, { limit: Number(request.query.limit ?? '50'), cursor: request.query.cursor ?? '' }, reader);
     });
 
     app.get('/api/v1/me/licenses', {
       schema: {
         operationId: 'listMyLicenses', tags: ['citizens'],
-        summary: 'My e-licenses',
+        summary: 'My e-licenses (a citizen\'s or an enterprise\'s)',
         response: responses({ 200: LicenseList }, [401, 403, 503]),
       },
-    }, async (request) => ({ licenses: await licenses.ownLicenses(citizenKeyOf(request.principal!.subjectKey)) }));
+    }, async (request) => ({ licenses: await licenses.ownLicenses(ownSubjectOf(request.principal!, 'licenses here')) }));
 
     app.post('/api/v1/me/licenses/:identifier/annotated-copies', {
       schema: {
         operationId: 'createAnnotatedCopy', tags: ['citizens'],
         summary: 'An annotated copy (加注件) of my license for one purpose, to one recipient, until a time',
-        description: 'The copy is recorded on the ledger and sealed by the citizen service; its QR verifies offline, only for its purpose and recipient, until its time. A license that is not valid now is **422** `license_refused` (`license_not_valid`); another person\'s license is **404**.',
+        description: 'The copy is recorded on the ledger and sealed by the citizen service; its QR verifies offline, only for its purpose and recipient, until its time. A license that is not valid now is **422** `license_refused` (`license_not_valid`); another holder\'s license is **404**.',
         params: IdentifierParams,
         body: AnnotatedCopyRequest,
         response: responses({ 201: AnnotatedCopyResponse }, [400, 401, 403, 404, 422, 503]),
       },
-    }, async (request, reply) => reply.status(201).send(await licenses.annotateCopy(citizenKeyOf(request.principal!.subjectKey), request.params.identifier, request.body)));
+    }, async (request, reply) => reply.status(201).send(await licenses.annotateCopy(ownSubjectOf(request.principal!, 'licenses here'), request.params.identifier, request.body)));
   };
 }
 
@@ -181,7 +182,3 @@ function digestOf(document: string | undefined, documentDigest: string | undefin
   return documentDigest;
 }
 
-function citizenKeyOf(subjectKey: string | undefined): string {
-  if (!subjectKey) throw new ForbiddenError('only a citizen signed in with their own key has licenses here');
-  return subjectKey;
-}

@@ -9,6 +9,7 @@ const Me = Type.Object({
   role: Role,
   department: Type.Optional(Type.String()),
   subjectKey: Type.Optional(Type.String()),
+  uscc: Type.Optional(Type.String()),
   source: Type.Union([Type.Literal('local'), Type.Literal('oidc')]),
 });
 

@@ -1,14 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ForbiddenError } from '../../errors';
 import type { Principal } from '../../principal';
+import { ownSubjectOf } from '../../subjects/own-subject';
 import { CreditObjectionRequest, CreditObjectionView, CreditProfileView, CreditRepairRequest, CreditRepairView, PageQuery } from '../credit-schemas';
 import { responses } from '../schemas';
 import type { GatewayServices } from '../services';
 
 /**
- * A person's side of credit (信用查询 / 异议 / 修复, R51): my evaluation and every record about me,
- * my objections and my repair applications. Every operation acts on the caller's own subject key;
- * no parameter could name another person.
+ * A subject's side of credit (信用查询 / 异议 / 修复, R51), for a citizen and for an enterprise's
+ * account alike: my evaluation and every record about me, my objections and my repair
+ * applications. Every operation acts on the caller's own subject (a citizen's subject key, an
+ * enterprise's USCC); no parameter could name another, and another subject's record is 404.
  */
 export function myCreditRoutes({ credit }: GatewayServices): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -16,11 +17,11 @@ export function myCreditRoutes({ credit }: GatewayServices): FastifyPluginAsyncT
       schema: {
         operationId: 'getMyCredit',
         tags: ['citizens'],
-        summary: 'My credit: my latest evaluation and every record about me, published or not',
+        summary: 'My credit (a citizen\'s or an enterprise\'s): my latest evaluation and every record about me, published or not',
         querystring: PageQuery,
         response: responses({ 200: CreditProfileView }, [400, 401, 403, 503]),
       },
-    }, async (request) => credit.profile({ kind: 'person', subjectKey: subjectKeyOf(request.principal!) }, Number(request.query.pageSize ?? '100'), request.query.bookmark ?? ''));
+    }, async (request) => credit.profile(ownCreditSubjectOf(request.principal!), Number(request.query.pageSize ?? '100'), request.query.bookmark ?? ''));
 
     app.post('/api/v1/me/credit/objections', {
       schema: {
@@ -30,7 +31,7 @@ export function myCreditRoutes({ credit }: GatewayServices): FastifyPluginAsyncT
         body: CreditObjectionRequest,
         response: responses({ 201: CreditObjectionView }, [400, 401, 403, 404, 409, 422, 503]),
       },
-    }, async (request, reply) => reply.status(201).send(await credit.objectToRecord(subjectKeyOf(request.principal!), request.body.recordId, request.body.reason)));
+    }, async (request, reply) => reply.status(201).send(await credit.objectToRecord(ownCreditSubjectOf(request.principal!), request.body.recordId, request.body.reason)));
 
     app.post('/api/v1/me/credit/repairs', {
       schema: {
@@ -41,11 +42,8 @@ export function myCreditRoutes({ credit }: GatewayServices): FastifyPluginAsyncT
         body: CreditRepairRequest,
         response: responses({ 201: CreditRepairView }, [400, 401, 403, 404, 409, 422, 503]),
       },
-    }, async (request, reply) => reply.status(201).send(await credit.applyForRepair(subjectKeyOf(request.principal!), request.body.recordId, request.body.commitment)));
+    }, async (request, reply) => reply.status(201).send(await credit.applyForRepair(ownCreditSubjectOf(request.principal!), request.body.recordId, request.body.commitment)));
   };
 }
 
-export function subjectKeyOf(principal: Principal): string {
-  if (!principal.subjectKey) throw new ForbiddenError('only a citizen signed in with their own key has credit records of their own');
-  return principal.subjectKey;
-}
+export const ownCreditSubjectOf = (principal: Principal) => ownSubjectOf(principal, 'credit records of their own');

@@ -1,14 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ForbiddenError } from '../../errors';
 import type { Principal } from '../../principal';
+import { ownSubjectOf } from '../../subjects/own-subject';
 import { responses } from '../schemas';
 import type { GatewayServices } from '../services';
 import { AuthorizationParams, AuthorizationView, ConsentRequest, ObjectionRequest, ObjectionView, ReasonRequest, TrailPage, TrailPageQuery } from '../trail-schemas';
 
 /**
- * A citizen's side of data sharing (我的数据我做主): who accessed my data, my consents, my
- * objections. Every operation acts on the caller's own subject key only; there is no parameter
- * that could name another person.
+ * A subject's side of data sharing (我的数据我做主): who accessed my data (a citizen's or an
+ * enterprise's), and a citizen's consents and objections. Every operation acts on the caller's
+ * own subject only; there is no parameter that could name another.
  */
 export function myDataRoutes({ trails, trailIndex }: GatewayServices): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -23,7 +24,7 @@ export function myDataRoutes({ trails, trailIndex }: GatewayServices): FastifyPl
       },
     }, async (request) => {
       const { pageSize, bookmark, ...filter } = request.query;
-      const subject = { kind: 'person', subjectKey: subjectKeyOf(request.principal!) } as const;
+      const subject = ownSubjectOf(request.principal!, 'an access log');
       return trailIndex.subjectLog(subject, filter, { pageSize: Number(pageSize ?? '50'), ...(bookmark ? { bookmark } : {}) }, 'querystring');
     });
 
@@ -61,6 +62,6 @@ export function myDataRoutes({ trails, trailIndex }: GatewayServices): FastifyPl
 }
 
 function subjectKeyOf(principal: Principal): string {
-  if (!principal.subjectKey) throw new ForbiddenError('only a citizen signed in with their own key has an access log');
+  if (!principal.subjectKey) throw new ForbiddenError('only a citizen signed in with their own key gives consents and objects to accesses');
   return principal.subjectKey;
 }

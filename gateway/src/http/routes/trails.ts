@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { isUscc, type DataSubject } from '@citytrust/shared';
 import { ForbiddenError, InvalidRequestError } from '../../errors';
 import type { Principal } from '../../principal';
+import { isSubjectRole } from '../../roles';
+import { ownSubjectOf } from '../../subjects/own-subject';
 import { InvalidIdentityNumberError, type SubjectKeyDeriver } from '../../subjects/subject-key';
 import { ProofBundleSchema } from '@citytrust/network-config';
 import type { Officer, TrailViewer } from '../../trails/trail-service';
@@ -76,7 +78,7 @@ export function trailRoutes({ trails, subjectKeys }: GatewayServices): FastifyPl
         operationId: 'getTrailProof',
         tags: ['data sharing'],
         summary: 'A trail\'s proof bundle, checkable offline without trusting the gateway (`citytrust proof verify`)',
-        description: 'The block holding the trail, the ordering service\'s trust roots (with the config block they come from), the sealed record and the department\'s seal key history. A citizen gets the proofs of trails about them, a department those of its own accesses, an auditor any; anything else is 404.',
+        description: 'The block holding the trail, the ordering service\'s trust roots (with the config block they come from), the sealed record and the department\'s seal key history. A citizen or an enterprise gets the proofs of trails about them, a department those of its own accesses, an auditor any; anything else is 404.',
         params: TrailParams,
         response: responses({ 200: ProofBundleSchema }, [400, 401, 403, 404, 422, 503]),
       },
@@ -84,7 +86,7 @@ export function trailRoutes({ trails, subjectKeys }: GatewayServices): FastifyPl
       const principal = request.principal!;
       const viewer: TrailViewer = principal.role === 'auditor'
         ? { kind: 'auditor' }
-        : principal.subjectKey ? { kind: 'subject', subjectKey: principal.subjectKey } : { kind: 'department', department: officerOf(principal).department };
+        : isSubjectRole(principal.role) ? { kind: 'subject', subject: ownSubjectOf(principal, 'trails of their own') } : { kind: 'department', department: officerOf(principal).department };
       return trails.proofOf(request.params.trailId, viewer);
     });
 

@@ -9,6 +9,7 @@ export function userView(user: User): UserView {
     role: user.role,
     ...(user.department ? { department: user.department } : {}),
     ...(user.subjectKey ? { subjectKey: user.subjectKey } : {}),
+    ...(user.uscc ? { uscc: user.uscc } : {}),
     createdAt: user.createdAt.toISOString(),
     createdBy: user.createdBy,
     ...(user.disabledAt ? { disabledAt: user.disabledAt.toISOString() } : {}),
