@@ -19,6 +19,7 @@ import {
   type StoredCreditRecord,
   type StoredCreditRepair,
   type StoredSeal,
+  isSameSubject,
 } from '@citytrust/shared';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import type { Iterators, StateQueryResponse } from 'fabric-shim';
@@ -31,7 +32,7 @@ import { drain } from './query-iterators';
 import { parseSeal } from './seals/seal-argument';
 import { requireSealedRecord } from './seals/seal-verification';
 import { submittingDepartment } from './seals/submitter';
-import { parseDataSubject, sameSubject, subjectKeyPart } from './trails/data-subject';
+import { parseDataSubject, subjectKeyPart } from './trails/data-subject';
 
 /**
  * The credit ledger (社会信用): one resource pool of credit records (信用信息) fed by every
@@ -347,7 +348,7 @@ function requireSourceDepartment(ctx: Context, source: string, what: string, ver
 /** The record, which must be about `subject`: a subject acts only on records about itself. */
 async function readOwnRecord(ctx: Context, recordId: string, subject: CreditSubject, verb: string): Promise<StoredCreditRecord> {
   const record = await readRecord(ctx, recordId);
-  if (!sameSubject(record.subject, subject)) throw new CreditRefusedError('subject_mismatch', `record ${recordId} is not about this subject: a subject ${verb} only records about itself`);
+  if (!isSameSubject(record.subject, subject)) throw new CreditRefusedError('subject_mismatch', `record ${recordId} is not about this subject: a subject ${verb} only records about itself`);
   return record;
 }
 

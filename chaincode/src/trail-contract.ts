@@ -1,5 +1,7 @@
 import {
+  accessDecision,
   canonicalJson,
+  isSameSubject,
   type AuthorizationRecord,
   type DataItem,
   type ShareTrailPage,
@@ -19,9 +21,9 @@ import { parseSeal } from './seals/seal-argument';
 import { requireSealedRecord } from './seals/seal-verification';
 import type { StoredSeal } from '@citytrust/shared';
 import { submittingDepartment } from './seals/submitter';
-import { parseDataSubject, sameSubject, subjectKeyPart } from './trails/data-subject';
+import { parseDataSubject, subjectKeyPart } from './trails/data-subject';
 import { characters, RecordFields } from './trails/record-fields';
-import { TrailRefusedError, type TrailCheck } from './trails/trail-refusal';
+import { TrailRefusedError } from './trails/trail-refusal';
 
 export const DATA_ITEM_OBJECT_TYPE = 'data-item';
 export const AUTHORIZATION_OBJECT_TYPE = 'authorization';
@@ -184,7 +186,7 @@ export class TrailContract extends Contract {
     const fields = RecordFields.parse('objection', objectionJson, ['trailId', 'subject', 'reason']);
     const objection = { trailId: fields.string('trailId', HEX64, 'a trail id (64 hex characters)'), subject: parseDataSubject(fields.name('subject'), fields.raw('subject')), reason: fields.text('reason', 1000) };
     const trail = await readTrail(ctx, objection.trailId);
-    if (!sameSubject(trail.subject, objection.subject)) throw new TrailRefusedError('subject_out_of_scope', `trail ${objection.trailId} is not about this subject: a subject objects only to accesses of their own data`);
+    if (!isSameSubject(trail.subject, objection.subject)) throw new TrailRefusedError('subject_out_of_scope', `trail ${objection.trailId} is not about this subject: a subject objects only to accesses of their own data`);
     const key = ctx.stub.createCompositeKey(OBJECTION_OBJECT_TYPE, [objection.trailId]);
     if ((await ctx.stub.getState(key)).length > 0) throw new InvalidArgumentError('objection.trailId', `an objection to trail ${objection.trailId} is already recorded`);
     const seal = await sealedAsSent(ctx, objectionJson, sealJson);
@@ -292,25 +294,9 @@ function requireOwnTrail(trail: ShareTrailRecord, department: string): void {
  */
 async function requireAuthorized(ctx: Context, trail: ShareTrailRecord, at: string): Promise<StoredDataItem[]> {
   const items = await Promise.all(trail.items.map((code) => readDataItem(ctx, code)));
-  const notShared = items.find((item) => item.shareType === 'not-shared');
-  if (notShared) throw new TrailRefusedError('item_not_shared', `${notShared.code} (${notShared.name}) is not shared by ${notShared.owner}`);
-  if (trail.authorizationId === '') {
-    const conditional = items.find((item) => item.shareType === 'conditional');
-    if (conditional) throw new TrailRefusedError('authorization_required', `${conditional.code} is shared only under an authorization (consent or legal basis); name one in authorizationId`);
-    return items;
-  }
-  const authorization = await readAuthorization(ctx, trail.authorizationId);
-  const refuse = (check: TrailCheck, reason: string) => {
-    throw new TrailRefusedError(check, `authorization ${authorization.authorizationId} ${reason}`);
-  };
-  if (authorization.status === 'revoked' && at >= authorization.revokedAt!) refuse('authorization_revoked', `was revoked at ${authorization.revokedAt} (${authorization.revocationReason})`);
-  if (at < authorization.validFrom) refuse('authorization_not_yet_valid', `is valid from ${authorization.validFrom}, after this access at ${at}`);
-  if (at >= authorization.validUntil) refuse('authorization_expired', `expired at ${authorization.validUntil}, before this access at ${at}`);
-  if (authorization.grantee !== trail.department) refuse('other_department', `was granted to ${authorization.grantee}, not ${trail.department}`);
-  const outside = trail.items.filter((code) => !authorization.items.includes(code));
-  if (outside.length > 0) refuse('item_out_of_scope', `does not cover ${outside.join(', ')} (it covers ${authorization.items.join(', ')})`);
-  if (authorization.purpose !== trail.purpose) refuse('purpose_out_of_scope', `is for the purpose ${authorization.purpose}, not ${trail.purpose}`);
-  if (authorization.kind === 'consent' && !sameSubject(authorization.subject!, trail.subject)) refuse('subject_out_of_scope', 'is another subject\'s consent');
+  const authorization = trail.authorizationId === '' || items.some((item) => item.shareType === 'not-shared') ? undefined : await readAuthorization(ctx, trail.authorizationId);
+  const decision = accessDecision(trail, items, authorization, at);
+  if (!decision.allowed) throw new TrailRefusedError(decision.check, decision.reason);
   return items;
 }
 

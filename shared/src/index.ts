@@ -5,6 +5,8 @@ export * from './citytrust-home';
 export * from './grpc-flow-control';
 export * from './seals/seal-records';
 export * from './trails/trail-records';
+export * from './trails/access-decision';
+export * from './trails/same-subject';
 export * from './process-identity';
 export * from './seals/seal-key-validity';
 export * from './log-tail';

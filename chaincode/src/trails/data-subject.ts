@@ -24,7 +24,3 @@ export function parseDataSubject(argument: string, value: unknown): DataSubject 
 export function subjectKeyPart(subject: DataSubject): string {
   return subject.kind === 'enterprise' ? `E:${subject.uscc}` : `P:${subject.subjectKey}`;
 }
-
-export function sameSubject(a: DataSubject, b: DataSubject): boolean {
-  return subjectKeyPart(a) === subjectKeyPart(b);
-}

@@ -1,23 +1,6 @@
-/**
- * Why the chaincode refused an access, by a stable name that travels in the error message as
- * `[trail:<check>]`: the gateway records the refused attempt with it, and answers with a 4xx
- * that names it.
- */
-export type TrailCheck =
-  | 'unknown_item'
-  | 'item_not_shared'
-  | 'authorization_required'
-  | 'unknown_authorization'
-  | 'authorization_not_yet_valid'
-  | 'authorization_expired'
-  | 'authorization_revoked'
-  | 'other_department'
-  | 'item_out_of_scope'
-  | 'purpose_out_of_scope'
-  | 'subject_out_of_scope'
-  | 'not_owner'
-  | 'unknown_trail';
+import type { TrailCheck } from '@citytrust/shared';
 
+/** A refused access, its check named in the message as `[trail:<check>]` (see {@link TrailCheck}). */
 export class TrailRefusedError extends Error {
   constructor(readonly check: TrailCheck, reason: string) {
     super(`[trail:${check}] ${reason}`);

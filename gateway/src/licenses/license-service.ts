@@ -1,4 +1,5 @@
 import {
+  isSameSubject,
   ANNOTATED_COPY_STATEMENT_TYPE,
   canonicalJson,
   decodeLicenseQr,
@@ -31,7 +32,6 @@ import { ApiError, ConflictError, ForbiddenError, InvalidRequestError, NotFoundE
 import { LedgerRejectedError } from '../ledger/fabric-ledger';
 import type { Ledger } from '../ledger/ledger';
 import type { SealService } from '../seals/seal-service';
-import { isSameSubject } from '../subjects/same-subject';
 import type { Officer, ShareTrailReceipt, TrailService } from '../trails/trail-service';
 import { holderLicenses, LICENSE_DATA_ITEM } from './license-data-source';
 import type { LicenseStatusView } from './license-status-view';

@@ -1,3 +1,4 @@
+import { isSameSubject } from '@citytrust/shared';
 import type {
   AuthorizationRecord,
   DataItem,
@@ -15,7 +16,6 @@ import { LedgerRejectedError } from '../ledger/fabric-ledger';
 import type { Ledger } from '../ledger/ledger';
 import { readPersonalData, type AccessRefusal, type TrailReceipt } from '../personal-data/personal-data-read';
 import type { SealService } from '../seals/seal-service';
-import { isSameSubject } from '../subjects/same-subject';
 import type { DataSource } from './data-source';
 
 /** What an officer asks for: whose data, which items, why, under which authorization, for which case. */

@@ -11,6 +11,9 @@
  *
  * `--kinds` picks some of `trivial`, `trail` and `exchange` (all by default), e.g. to profile one.
  *
+ * `CPU ms / op` is the CPU the whole stack (this process and every process under it) spent per
+ * committed operation: on a shared or busy machine it is steadier than the rate.
+ *
  * Prints a table; with `--json`, also one JSON object of the figures as the last line. Ledger,
  * chaincode, Postgres and this process (gateway and load) share the machine's cores.
  */
@@ -19,6 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { processTreeCpuSeconds } from '@citytrust/test-network/dist/bench/process-tree-cpu';
 import { startLedgerTestGateway } from '../test-support/ledger-test-gateway';
 import { freePort } from '../test-support/test-gateway';
 
@@ -28,12 +32,18 @@ const TARGET = { ratio: 0.8, restPerSecond: 400 } as const;
 const PURPOSE = 'credit-repair.review';
 
 type Kind = 'trivial write' | 'sealed trail' | 'REST exchange';
-interface Row { readonly kind: Kind; readonly concurrency: number; readonly committed: number; readonly errors: number; readonly perSecond: number; readonly p50Ms: number; readonly p99Ms: number; readonly firstError?: string }
+interface Row {
+  readonly kind: Kind; readonly concurrency: number; readonly committed: number; readonly errors: number; readonly perSecond: number; readonly p50Ms: number; readonly p99Ms: number;
+  /** CPU of the whole stack (this process, ledger, chaincode, Postgres) per committed operation. */
+  readonly cpuMsPerOp: number;
+  readonly firstError?: string;
+}
 
 async function closedLoop(kind: Kind, concurrency: number, seconds: number, operation: () => Promise<unknown>): Promise<Row> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
+  const cpuBefore = processTreeCpuSeconds();
   const started = performance.now();
   const deadline = started + seconds * 1000;
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -49,9 +59,10 @@ async function closedLoop(kind: Kind, concurrency: number, seconds: number, oper
     }
   }));
   const elapsed = (performance.now() - started) / 1000;
+  const cpuMsPerOp = ((processTreeCpuSeconds() - cpuBefore) * 1000) / latencies.length;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
-  return { kind, concurrency, committed: latencies.length, errors, perSecond: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99), ...(firstError ? { firstError } : {}) };
+  return { kind, concurrency, committed: latencies.length, errors, perSecond: latencies.length / elapsed, p50Ms: at(0.5), p99Ms: at(0.99), cpuMsPerOp, ...(firstError ? { firstError } : {}) };
 }
 
 function post(agent: Agent, port: number, path: string, token: string, body: object): Promise<void> {
@@ -114,9 +125,9 @@ async function main(): Promise<void> {
   const restRatio = rate('REST exchange') / rate('trivial write');
   console.log(`Trails on the embedded ledger (MAJORITY of ${description.departments.length} departments), ${seconds} s per row`);
   console.log('');
-  console.log('| kind | concurrency | committed | errors | per s | p50 ms | p99 ms |');
-  console.log('|---|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.kind} | ${r.concurrency} | ${r.committed} | ${r.errors} | ${r.perSecond.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} |`);
+  console.log('| kind | concurrency | committed | errors | per s | p50 ms | p99 ms | CPU ms / op |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.kind} | ${r.concurrency} | ${r.committed} | ${r.errors} | ${r.perSecond.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.cpuMsPerOp.toFixed(2)} |`);
   for (const r of rows.filter((row) => row.firstError)) console.log(`first error (${r.kind}, c=${r.concurrency}): ${r.firstError}`);
   console.log('');
   console.log('| figure (at the top concurrency) | value | goal |');

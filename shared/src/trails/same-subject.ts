@@ -1,4 +1,4 @@
-import type { DataSubject } from '@citytrust/shared';
+import type { DataSubject } from './trail-records';
 
 /** Whether two subjects are the same person (subject key) or the same enterprise (USCC). */
 export function isSameSubject(a: DataSubject, b: DataSubject): boolean {
