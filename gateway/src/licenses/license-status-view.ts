@@ -1,5 +1,6 @@
 import { licenseVerificationAt, type LicenseVerification, type SealKey, type StoredLicense } from '@citytrust/shared';
-import type { Ledger, LedgerEvent, LedgerEventStream } from '../ledger/ledger';
+import { newChaincodeEventFollower } from '../ledger/chaincode-event-follower';
+import type { Ledger, LedgerEvent } from '../ledger/ledger';
 
 /** The chaincode events that carry a license's or a seal key's record as the ledger now holds it. */
 const LICENSE_ISSUED = 'license.issued';
@@ -66,18 +67,12 @@ export function newLicenseStatusView(options: LicenseStatusViewOptions): License
   const verifyOnLedger = async (identifier: string) =>
     JSON.parse(Buffer.from(await ledger.evaluate({ department, contract: 'license', transaction: 'verify', arguments: [identifier] })).toString('utf8')) as LicenseVerification;
   const capacity = options.capacity ?? 20_000;
-  const initialDelayMs = options.retry?.initialDelayMs ?? 200;
-  const maxDelayMs = options.retry?.maxDelayMs ?? 5_000;
   // Insertion order is recency: a hit moves the license to the end, the first is dropped.
   const licenses = new Map<string, StoredLicense>();
   const keys = new Map<string, SealKey>();
   // Moves on every event that changes a license or a key, and whenever the view forgets: a
   // ledger answer fetched across a move may predate it.
   let generation = 0;
-  let state: LicenseStatusViewStatus['state'] = 'idle';
-  let stream: LedgerEventStream | undefined;
-  let following: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
   let hits = 0;
   let misses = 0;
 
@@ -119,45 +114,22 @@ export function newLicenseStatusView(options: LicenseStatusViewOptions): License
     generation++;
   };
 
-  // A function, not a comparison: close() changes the state while this waits.
-  const closed = () => state === 'closed';
-
-  const follow = async () => {
-    let delayMs = initialDelayMs;
-    while (!closed()) {
-      try {
-        const { height } = await ledger.health();
-        if (height === undefined) throw new Error('the ledger did not answer with its height');
-        stream = await ledger.chaincodeEvents(height);
-        if (closed()) break;
-        state = 'following';
-        generation++;
-        for await (const event of stream) {
-          apply(event);
-          delayMs = initialDelayMs;
-        }
-        if (!closed()) throw new Error('the ledger ended the event stream');
-      } catch (error) {
-        if (closed()) break;
-        state = 'retrying';
-        forgetAll();
-        options.onRetry?.(error instanceof Error ? error : new Error(String(error)), delayMs);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delayMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        delayMs = Math.min(delayMs * 2, maxDelayMs);
-      }
-    }
-  };
+  const follower = newChaincodeEventFollower({
+    ledger,
+    onEvent: apply,
+    onFollowing: () => generation++,
+    onLost: (error, delayMs) => {
+      forgetAll();
+      options.onRetry?.(error, delayMs);
+    },
+    ...(options.retry ? { retry: options.retry } : {}),
+  });
+  const following = () => follower.state === 'following';
 
   return {
     async verification(identifier) {
-      following ??= follow();
-      const license = state === 'following' ? licenses.get(identifier) : undefined;
+      follower.start();
+      const license = following() ? licenses.get(identifier) : undefined;
       const key = license && keys.get(license.qrSeal.keyId);
       if (license && key) {
         hits++;
@@ -167,7 +139,7 @@ export function newLicenseStatusView(options: LicenseStatusViewOptions): License
       misses++;
       const before = generation;
       const found = await verifyOnLedger(identifier);
-      if (state === 'following' && generation === before) {
+      if (following() && generation === before) {
         hold(found.license);
         if (found.issuerKey) keys.set(found.issuerKey.keyId, found.issuerKey);
       }
@@ -184,13 +156,10 @@ export function newLicenseStatusView(options: LicenseStatusViewOptions): License
       generation++;
     },
 
-    status: () => ({ state, held: licenses.size, hits, misses }),
+    status: () => ({ state: follower.state, held: licenses.size, hits, misses }),
 
     async close() {
-      state = 'closed';
-      stream?.close();
-      wake?.();
-      await following;
+      await follower.close();
       forgetAll();
     },
   };
