@@ -1,4 +1,4 @@
-import { CREDIT_EVENTS } from '@citytrust/shared';
+import { CREDIT_EVENTS, TRAIL_EVENTS } from '@citytrust/shared';
 import { COMPOSITE_KEY_SEPARATOR, InvalidArgumentError } from './arguments';
 import { LICENSE_EVENTS, LICENSE_OBJECT_TYPES } from './licenses/license-keys';
 import { CREDIT_OBJECT_TYPES } from './credit/credit-keys';
@@ -9,7 +9,6 @@ import {
   CONSENT_BY_SUBJECT_OBJECT_TYPE,
   DATA_ITEM_OBJECT_TYPE,
   OBJECTION_OBJECT_TYPE,
-  TRAIL_EVENTS,
   TRAIL_ID_OBJECT_TYPE,
   TRAIL_OBJECT_TYPE,
 } from './trail-contract';

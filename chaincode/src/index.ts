@@ -6,7 +6,7 @@ export { contracts } from './contracts';
 export { SystemContract, EVENT_OBJECT_TYPE } from './system-contract';
 export type { ChaincodeVersion, WriteThenReadResult, StateRecord, QueryPage, KeyModificationRecord } from './system-contract-results';
 export { SealContract, DOCUMENT_SEAL_OBJECT_TYPE, SEAL_KEY_EVENT, DOCUMENT_SEALED_EVENT } from './seal-contract';
-export { TrailContract, TRAIL_EVENTS } from './trail-contract';
+export { TrailContract } from './trail-contract';
 export { TrailRefusedError } from './trails/trail-refusal';
 export { LicenseContract } from './license-contract';
 export { LICENSE_EVENTS } from './licenses/license-keys';

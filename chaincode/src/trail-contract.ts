@@ -2,6 +2,7 @@ import {
   accessDecision,
   canonicalJson,
   isSameSubject,
+  TRAIL_EVENTS,
   type AuthorizationRecord,
   type DataItem,
   type ShareTrailPage,
@@ -34,7 +35,6 @@ export const TRAIL_OBJECT_TYPE = 'trail';
 export const TRAIL_ID_OBJECT_TYPE = 'trail-id';
 export const OBJECTION_OBJECT_TYPE = 'objection';
 /** The one chaincode event each transaction of this contract sets, carrying the stored record. */
-export const TRAIL_EVENTS = { item: 'trail.item', authorization: 'trail.authorization', access: 'trail.access', objection: 'trail.objection' } as const;
 
 const ITEM_CODE = /^[A-Z0-9][A-Z0-9-]{1,63}$/;
 const MSP_ID = /^[A-Za-z][A-Za-z0-9]*MSP$/;

@@ -4,6 +4,7 @@ export * from './crypto';
 export * from './citytrust-home';
 export * from './grpc-flow-control';
 export * from './seals/seal-records';
+export * from './ledger-time';
 export * from './trails/trail-records';
 export * from './trails/access-decision';
 export * from './trails/same-subject';

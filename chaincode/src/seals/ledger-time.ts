@@ -1,3 +1,4 @@
+import { ledgerTime } from '@citytrust/shared';
 import { InvalidArgumentError } from '../arguments';
 
 /**
@@ -24,5 +25,5 @@ export function parseLedgerTime(argument: string, text: string): string {
     }
     return `${exact[1]}.${(exact[2] ?? '').padEnd(9, '0')}Z`;
   }
-  return new Date(Date.parse(text)).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
+  return ledgerTime(new Date(Date.parse(text)));
 }

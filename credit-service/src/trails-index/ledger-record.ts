@@ -1,12 +1,6 @@
 import type { ChaincodeEvent } from '@hyperledger/fabric-gateway';
-import type { DataSubject, StoredAuthorization, StoredDataItem, StoredObjection, StoredShareTrail } from '@citytrust/shared';
+import { TRAIL_EVENTS, type DataSubject, type StoredAuthorization, type StoredDataItem, type StoredObjection, type StoredShareTrail } from '@citytrust/shared';
 import { readCreditEvent, type CreditLedgerRecord } from '../credit-index/credit-event';
-
-/**
- * The chaincode events of the `trail` contract, one per transaction, each carrying the stored
- * record as canonical JSON. They must match the chaincode's `TRAIL_EVENTS` (a test checks).
- */
-export const TRAIL_EVENT_NAMES = { item: 'trail.item', authorization: 'trail.authorization', access: 'trail.access', objection: 'trail.objection' } as const;
 
 /** Where a record is on the ledger: the transaction that wrote (this version of) it, and its block. */
 export interface LedgerPosition {
@@ -41,7 +35,7 @@ const required: Record<TrailLedgerRecord['kind'], Record<string, FieldType>> = {
   access: { trailId: 'string', department: 'string', officer: 'string', subject: 'object', items: 'strings', purpose: 'string', authorizationId: 'string', caseReference: 'string', resultDigest: 'string', requestedAt: 'string', outcome: 'string', recordedAt: 'string', seal: 'object' },
   objection: { trailId: 'string', subject: 'object', department: 'string', reason: 'string', raisedAt: 'string', status: 'string', seal: 'object' },
 };
-const kindOfEvent = new Map<string, TrailLedgerRecord['kind']>(Object.entries(TRAIL_EVENT_NAMES).map(([kind, name]) => [name, kind as TrailLedgerRecord['kind']]));
+const kindOfEvent = new Map<string, TrailLedgerRecord['kind']>(Object.entries(TRAIL_EVENTS).map(([kind, name]) => [name, kind as TrailLedgerRecord['kind']]));
 
 /**
  * Reads one chaincode event. The chaincode checked every record before writing it, so this only

@@ -1,3 +1,5 @@
+import { ledgerTime } from '../ledger-time';
+
 /**
  * E-licenses (电子证照) as the ledger stores and returns them (canonical JSON): license types,
  * licenses through their lifecycle, uses (用证) and annotated copies (加注件). The chaincode
@@ -141,7 +143,7 @@ export function licenseStatusAt(license: Pick<StoredLicense, 'status' | 'validUn
  */
 export function endOfDay(date: string): string {
   const next = new Date(Date.parse(`${date}T00:00:00+08:00`) + 86_400_000);
-  return next.toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
+  return ledgerTime(next);
 }
 
 /**

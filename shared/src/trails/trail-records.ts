@@ -115,3 +115,6 @@ export interface ShareTrailPage {
   readonly trails: readonly StoredShareTrail[];
   readonly bookmark: string;
 }
+
+/** The trail contract's chaincode events; each carries the stored record it names as canonical JSON. */
+export const TRAIL_EVENTS = { item: 'trail.item', authorization: 'trail.authorization', access: 'trail.access', objection: 'trail.objection' } as const;
