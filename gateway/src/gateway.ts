@@ -27,6 +27,7 @@ import { newSubjectKeyDeriver } from './subjects/subject-key';
 import { licenseDataSource } from './licenses/license-data-source';
 import { newLicenseService } from './licenses/license-service';
 import { newLicenseStatusView } from './licenses/license-status-view';
+import { newAccessView } from './trails/access-view';
 import { demoDataSource } from './trails/demo-data-source';
 import { newTrailIndex } from './trails/trail-index';
 import { newAuditBundleBuilder } from './audit-bundles/audit-bundle-builder';
@@ -145,9 +146,13 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
   // annotated copies for them, and answers public queries.
   const platformDepartment = config.departments[0]!.mspId;
   const officerPseudonym = (userId: string) => subjectKeys.officerPseudonym(userId);
+  // Data exchanges take "allowed" from a view of the catalog and the authorizations in use,
+  // and leave the ledger to check again when the access is recorded.
+  const accessView = newAccessView({ ledger, department: platformDepartment });
   const trails = newTrailService({
     ledger,
     seals,
+    view: accessView,
     // Holders' e-licenses are served from the ledger, every other item from the departments' sources.
     source: licenseDataSource(ledger, platformDepartment, demoDataSource(database)),
     platformDepartment,
@@ -169,6 +174,7 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     trails,
     licenses: newLicenseService({ ledger, seals, trails, platformDepartment, officerPseudonym, view: licenseView }),
     licenseView,
+    accessView,
     trailIndex,
     // The gateway's department (the citizen service's) seals the auditors' exports.
     auditBundles: newAuditBundleBuilder({ trailIndex, ledger, seals, department: platformDepartment, maxTrails: config.auditBundleMaxTrails }),

@@ -90,7 +90,9 @@ export async function buildServer(services: GatewayServices, logger: FastifyServ
   // JSON body sent as text/plain with "must be object" instead of 415.
   app.removeContentTypeParser('text/plain');
   // The license verification view follows the ledger's events while the server serves.
-  app.addHook('onClose', async () => services.licenseView.close());
+  app.addHook('onClose', async () => {
+    await Promise.all([services.licenseView.close(), services.accessView.close()]);
+  });
 
   app.addSchema(ErrorBody);
   app.addSchema(SealKeyView);

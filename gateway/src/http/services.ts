@@ -1,3 +1,4 @@
+import type { AccessView } from '../trails/access-view';
 import type { AuditBundleBuilder } from '../audit-bundles/audit-bundle-builder';
 import type { Authenticator } from '../auth/authenticator';
 import type { AccessTokenIssuer } from '../auth/access-token';
@@ -34,6 +35,7 @@ export interface GatewayServices {
   readonly licenses: LicenseService;
   /** Where public license verifications are answered from; it follows the ledger's events while the server runs. */
   readonly licenseView: LicenseStatusView;
+  readonly accessView: AccessView;
   /** The off-chain index: citizens' logs, auditors' traces and the anomaly report. */
   readonly trailIndex: TrailIndex;
   /** Auditors' signed exports of a search, with the trails' proofs. */

@@ -1,5 +1,6 @@
 import {
   isSameSubject,
+  ledgerTime,
   ANNOTATED_COPY_STATEMENT_TYPE,
   canonicalJson,
   decodeLicenseQr,
@@ -281,7 +282,7 @@ export function newLicenseService({ ledger, seals, trails, platformDepartment, o
 
     async timeline(identifier, page, reader) {
       requireIdentifier('identifier', identifier);
-      const checkedAt = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
+      const checkedAt = ledgerTime();
       const [history, uses] = await Promise.all([
         evaluate<LicenseRecordVersion[]>('licenseHistory', [identifier]).catch((error: unknown) => {
           throw reader.kind === 'holder' && error instanceof NotFoundError ? notYours(identifier) : error;

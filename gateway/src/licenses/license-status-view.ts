@@ -1,4 +1,4 @@
-import { licenseVerificationAt, type LicenseVerification, type SealKey, type StoredLicense } from '@citytrust/shared';
+import { ledgerTime, licenseVerificationAt, type LicenseVerification, type SealKey, type StoredLicense } from '@citytrust/shared';
 import { newChaincodeEventFollower } from '../ledger/chaincode-event-follower';
 import type { Ledger, LedgerEvent } from '../ledger/ledger';
 
@@ -134,7 +134,7 @@ export function newLicenseStatusView(options: LicenseStatusViewOptions): License
       if (license && key) {
         hits++;
         hold(license);
-        return licenseVerificationAt(license, key, ledgerTimeNow());
+        return licenseVerificationAt(license, key, ledgerTime());
       }
       misses++;
       const before = generation;
@@ -165,7 +165,3 @@ export function newLicenseStatusView(options: LicenseStatusViewOptions): License
   };
 }
 
-/** Now as the ledger writes times: RFC 3339 UTC with nine fraction digits. */
-function ledgerTimeNow(): string {
-  return new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
-}

@@ -16,6 +16,7 @@ import { LedgerRejectedError } from '../ledger/fabric-ledger';
 import type { Ledger } from '../ledger/ledger';
 import { readPersonalData, type AccessRefusal, type TrailReceipt } from '../personal-data/personal-data-read';
 import type { SealService } from '../seals/seal-service';
+import type { AccessView } from './access-view';
 import type { DataSource } from './data-source';
 
 /** What an officer asks for: whose data, which items, why, under which authorization, for which case. */
@@ -74,6 +75,8 @@ export interface TrailServiceOptions {
   readonly ledger: Ledger;
   readonly seals: SealService;
   readonly source: DataSource;
+  /** Answers "allowed" for an exchange without asking the ledger, when it holds the records (see access-view). */
+  readonly view: AccessView;
   /** The department that runs the citizen service: it records citizens' consents and objections for them. */
   readonly platformDepartment: string;
   /** The officer's pseudonym on the ledger. */
@@ -85,7 +88,7 @@ export interface TrailServiceOptions {
 const TRAIL = 'trail';
 
 export function newTrailService(options: TrailServiceOptions): TrailService {
-  const { ledger, seals, source, platformDepartment, officerPseudonym } = options;
+  const { ledger, seals, source, view, platformDepartment, officerPseudonym } = options;
   const now = options.now ?? (() => new Date());
   const evaluate = async <T>(department: string, transaction: string, args: string[]): Promise<T> => {
     try {
@@ -142,6 +145,11 @@ export function newTrailService(options: TrailServiceOptions): TrailService {
           : undefined;
       const result = await readPersonalData<Record<string, unknown>, ShareTrailReceipt>({
         async check() {
+          const held = view.allowed(trail(''));
+          if (held) {
+            owners = held.owners;
+            return held;
+          }
           const answer = await evaluate<{ allowed: true; owners: Record<string, string> } | { allowed: false; check: string; reason: string }>(officer.department, 'checkAccess', [JSON.stringify(trail(''))]);
           if (answer.allowed) owners = answer.owners;
           return answer;
@@ -176,7 +184,9 @@ export function newTrailService(options: TrailServiceOptions): TrailService {
 
     async revokeConsent(subjectKey, authorizationId, reason) {
       await ownConsent(subjectKey, authorizationId);
-      return (await submitSealed<StoredAuthorization>(platformDepartment, 'revokeAuthorization', { authorizationId, reason })).stored;
+      const revoked = (await submitSealed<StoredAuthorization>(platformDepartment, 'revokeAuthorization', { authorizationId, reason })).stored;
+      view.forgetAuthorization(authorizationId);
+      return revoked;
     },
 
     async objectToAccess(subjectKey, trailId, reason) {
