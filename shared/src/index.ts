@@ -22,3 +22,4 @@ export * from './credit/credit-evaluation';
 export * from './credit/credit-events';
 export * from './credit/credit-code';
 export * from './owner-process';
+export * from './server-watchdog';
