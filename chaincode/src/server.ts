@@ -2,7 +2,7 @@
 import { createServer } from 'node:net';
 import type { Contract } from 'fabric-contract-api';
 import { Shim, type ChaincodeServerOpts } from 'fabric-shim';
-import { widenFlowControlWindows } from '@citytrust/shared';
+import { followOwner, widenFlowControlWindows } from '@citytrust/shared';
 import { chaincodeFromContracts } from './chaincode-from-contracts';
 import { chaincodePackage } from './chaincode-info';
 import { contracts } from './contracts';
@@ -169,16 +169,26 @@ function log(level: 'info' | 'error', message: string, fields: Record<string, un
   (level === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
 }
 
-/** `citytrust-chaincode`: the server configured from the environment (see server-config.ts), until SIGTERM or SIGINT. */
+/**
+ * `citytrust-chaincode`: the server configured from the environment (see server-config.ts), until
+ * SIGTERM or SIGINT, or until the process that owns it (CITYTRUST_OWNER_PID) dies.
+ */
 async function main(): Promise<void> {
   const options = chaincodeServerOptionsFromEnv();
   const server = await startChaincodeServer(options);
-  const stop = (signal: NodeJS.Signals): void => {
-    log('info', 'chaincode server stopping', { signal });
+  let stopping = false;
+  /** Why it stops, for the log: `{ signal }` or `{ ownerGone }` (the dead owner's pid). */
+  const stop = (why: { signal: NodeJS.Signals } | { ownerGone: number }): void => {
+    if (stopping) return;
+    stopping = true;
+    following.stop();
+    log('info', 'chaincode server stopping', why);
     void server.close().then(() => process.exit(0));
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', (signal) => stop({ signal }));
+  process.once('SIGINT', (signal) => stop({ signal }));
+  // An owner that died while the server started is found at once.
+  const following = followOwner((ownerGone) => stop({ ownerGone }));
   // Only now: whoever waits for this line may signal us as soon as they read it.
   log('info', 'chaincode server listening', { address: server.address, ccid: options.ccid, tls: options.tls !== undefined });
 }

@@ -24,3 +24,5 @@ export * from './credit/evaluation-model';
 export * from './credit/credit-evaluation';
 export * from './credit/credit-events';
 export * from './credit/credit-code';
+export * from './owner-process';
+export * from './server-watchdog';

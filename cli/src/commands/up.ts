@@ -40,7 +40,8 @@ export const upCommand: Command = {
       stepUnderWay = true;
       return { done: (detail?: string) => { stepUnderWay = false; step.done(detail); } };
     };
-    const up = await upLedgerNetwork(backend, { home, description, onStep }).catch((error: unknown) => {
+    // The network is meant to outlive this command: `citytrust down` stops it by its recorded pids.
+    const up = await upLedgerNetwork(backend, { home, description, onStep, outlivesCaller: true }).catch((error: unknown) => {
       if (stepUnderWay) console.log('failed');
       throw error;
     });

@@ -1,8 +1,9 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { freePort } from '@citytrust/network-config/dist/testing/free-ports';
+import { processIdentity, startServerWatchdog } from '@citytrust/shared';
 
 /** A throw-away Postgres for one test file or benchmark: its own data directory and free port. */
 export interface TestPostgres {
@@ -35,6 +36,9 @@ export async function startTestPostgres(options: { readonly durable?: boolean } 
   });
   await server.initialise();
   await server.start();
+  // A test file killed by its runner must not leave its server behind: the postmaster's pid is in its pid file.
+  const postmaster = processIdentity(Number(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]));
+  const watchdog = postmaster && startServerWatchdog({ server: postmaster, name: 'a test Postgres', stopSignal: 'SIGINT', forceSignal: 'SIGQUIT', graceMs: 15_000 });
   await server.createDatabase('citytrust');
   const url = `postgres://postgres:test@127.0.0.1:${port}/citytrust`;
   const pool = new Pool({ connectionString: url, max: 8 });
@@ -45,6 +49,7 @@ export async function startTestPostgres(options: { readonly durable?: boolean } 
     async close() {
       await pool.end();
       await server.stop();
+      watchdog?.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { arch, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
-import { isSameProcess, logTail, processCommandLine, processIdentity, type ProcessIdentity } from '@citytrust/shared';
+import { isSameProcess, logTail, processCommandLine, processIdentity, startServerWatchdog, type ProcessIdentity } from '@citytrust/shared';
 
 /** A Postgres server under CITYTRUST_HOME: one this process started, or one it joined. */
 export interface EmbeddedPostgresServer {
@@ -44,9 +44,10 @@ const readyTimeoutMs = 30_000;
 
 /**
  * Starts the embedded Postgres whose data lives in `dataDir`, initialising the cluster on first
- * use, or joins the one already running there for another live CityTrust process. A server left
- * running by a CityTrust process that has since died (killed with -9) is stopped and started
- * again, so that a supervisor owns it. Postgres refuses to run as root, so as root the server runs
+ * use, or joins the one already running there for another live CityTrust process. A server this
+ * process starts is stopped by a watchdog if this process dies without stopping it (see
+ * `watchOwner`); one left running all the same by a CityTrust process that has since died (its
+ * watchdog killed too) is stopped and started again, so that a supervisor owns it. Postgres refuses to run as root, so as root the server runs
  * as the `postgres` user, which must be able to reach `dataDir`.
  *
  * The server gets only the environment it needs (a locale for its messages), never the caller's:
@@ -79,6 +80,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const logFile = options.logFile ?? join(dirname(dataDir), 'logs', 'postgres.log');
   const { child, logStart } = spawnPostgres(dataDir, port, logFile, asRoot);
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exited with code ${code}`)));
+  watchOwner(child, logFile, exited);
   const url = urlFor(port, password);
   try {
     await waitUntilReady(url, exited);
@@ -103,6 +105,24 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       rmSync(ownerRecordPath(dataDir), { force: true });
     },
   };
+}
+
+/**
+ * Postgres outlives a process killed with SIGKILL: it is its own program, re-parented to init. A
+ * watchdog owned by this process stops it then (fast shutdown, immediate after 15 s), so a killed
+ * test or `citytrust start` leaves no server holding the port and the data directory. It goes
+ * when the server does. Its few lines go to the server's log.
+ */
+function watchOwner(child: ChildProcess, logFile: string, exited: Promise<string>): void {
+  const server = child.pid === undefined ? undefined : processIdentity(child.pid);
+  if (!server) return; // already gone: waitUntilReady reports it
+  const fd = openSync(logFile, 'a');
+  try {
+    const watchdog = startServerWatchdog({ server, name: 'the embedded Postgres', stopSignal: 'SIGINT', forceSignal: 'SIGQUIT', graceMs: 15_000, logFd: fd });
+    void exited.then(() => watchdog.stop());
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -51,6 +51,7 @@ export const embeddedConformanceBackend: ConformanceBackend = {
           endpoint: stoppedChaincode.endpoint,
           command: [executable, ...args],
           env: { ...process.env, CHAINCODE_ID: chaincodePackageId(description), CHAINCODE_SERVER_ADDRESS: stoppedChaincode.endpoint },
+          lifetime: 'owned',
         });
         await waitUntilListening(record, description);
         stoppedChaincode = undefined;

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { loadNetworkDescription } from '@citytrust/network-config';
+import { followOwner } from '@citytrust/shared';
 import { startEmbeddedLedger } from './embedded-ledger';
 
 /**
  * The embedded ledger as a process (what `citytrust up` starts in the background): reads the
  * network description (CITYTRUST_NETWORK, default the packaged one) and CITYTRUST_HOME, logs one
  * JSON object per line on stdout, and shuts down cleanly on SIGTERM or SIGINT, committing what
- * is already ordered.
+ * is already ordered; likewise when the process that owns it (CITYTRUST_OWNER_PID) dies.
  */
 async function main(): Promise<void> {
   const home = resolve(process.env.CITYTRUST_HOME ?? '.citytrust');
@@ -17,10 +18,13 @@ async function main(): Promise<void> {
   const description = loadNetworkDescription();
   const ledger = await startEmbeddedLedger({ description, home, log });
   let stopping = false;
-  const stop = (signal: string) => {
+  let following: { stop(): void } | undefined;
+  /** Why it stops, for the log: `{ signal }` or `{ ownerGone }` (the dead owner's pid). */
+  const stop = (why: { signal: NodeJS.Signals } | { ownerGone: number }) => {
     if (stopping) return;
     stopping = true;
-    log('stopping', { signal });
+    following?.stop();
+    log('stopping', why);
     ledger.close().then(() => {
       log('stopped');
       process.exit(0);
@@ -29,8 +33,10 @@ async function main(): Promise<void> {
       process.exit(1);
     });
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', (signal) => stop({ signal }));
+  process.on('SIGINT', (signal) => stop({ signal }));
+  // Only once the ledger can be closed; an owner that died while it started is found at once.
+  following = followOwner((ownerGone) => stop({ ownerGone }));
 }
 
 main().catch((error: unknown) => {

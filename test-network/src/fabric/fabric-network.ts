@@ -224,12 +224,15 @@ async function ensureGenesisBlock(release: FabricRelease, description: NetworkDe
   return topology.genesisBlock;
 }
 
-/** A process already running under its record is kept; otherwise it is started and recorded. */
+/**
+ * A process already running under its record is kept; otherwise it is started and recorded. Each
+ * runs until `down`, whoever brought the network up: Fabric's own nodes cannot follow an owner.
+ */
 function ensureProcess(home: string, name: string, endpoint: string, command: readonly [string, ...string[]], env: Record<string, string>, dataDir?: string): { record: ProcessRecord; fresh: boolean } {
   const existing = readProcessRecord(home, name);
   if (existing && isAlive(existing.pid)) return { record: existing, fresh: false };
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  return { record: spawnManaged({ home, name, endpoint, command, env }), fresh: true };
+  return { record: spawnManaged({ home, name, endpoint, command, env, lifetime: 'outlives-spawner' }), fresh: true };
 }
 
 /**

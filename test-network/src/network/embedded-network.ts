@@ -42,6 +42,13 @@ export interface UpOptions {
   /** Called as each step starts and ends, for progress output. */
   readonly onStep?: (step: string, detail?: string) => { done(detail?: string): void };
   readonly readyTimeoutMs?: number;
+  /**
+   * True for `citytrust up`: the processes run on after the caller exits, until `citytrust down`.
+   * Otherwise (`citytrust start`, tests, benchmarks) they belong to the calling process and exit
+   * within about a second when it dies, even by SIGKILL. Embedded back-end only: native Fabric's
+   * nodes are Fabric's own programs and always run until `down`.
+   */
+  readonly outlivesCaller?: boolean;
 }
 
 export interface NetworkUp {
@@ -55,7 +62,7 @@ export interface NetworkUp {
 
 /**
  * `citytrust up` on the embedded back-end: identities, then the chaincode server and the ledger
- * as background processes; returns once a transaction has been endorsed, ordered and committed
+ * as background processes (the caller's, or outliving it: see `outlivesCaller`); returns once a transaction has been endorsed, ordered and committed
  * through `@hyperledger/fabric-gateway`, so "up" means usable. A process that dies on the way is
  * reported with its log's tail, and nothing is left running.
  */
@@ -75,6 +82,7 @@ export async function upEmbeddedNetwork(options: UpOptions): Promise<NetworkUp> 
   const crypto = await generateNetworkCrypto(description, join(home, 'crypto'));
   identities.done(join(home, 'crypto'));
 
+  const lifetime = options.outlivesCaller ? 'outlives-spawner' : 'owned';
   const started: ProcessRecord[] = [];
   try {
     const chaincodeStep = step('Chaincode server');
@@ -86,6 +94,7 @@ export async function upEmbeddedNetwork(options: UpOptions): Promise<NetworkUp> 
       command: [process.execPath, require.resolve('@citytrust/chaincode/dist/server.js')],
       // The shim logs every transaction at INFO: too costly and too noisy for a ledger's log.
       env: { CORE_CHAINCODE_LOGGING_LEVEL: 'WARNING', ...leanEnvironment, ...inheritedEnvironment(), CHAINCODE_ID: chaincodePackageId(description), CHAINCODE_SERVER_ADDRESS: chaincodeAddress },
+      lifetime,
     });
     started.push(chaincode);
     await waitFor(chaincode, deadline, () => portAccepts(description.chaincode.serverPort));
@@ -98,6 +107,7 @@ export async function upEmbeddedNetwork(options: UpOptions): Promise<NetworkUp> 
       endpoint: `127.0.0.1:${description.embedded.port}`,
       command: [process.execPath, join(__dirname, '..', 'embedded', 'main.js')],
       env: { ...leanEnvironment, ...inheritedEnvironment(), CITYTRUST_HOME: home },
+      lifetime,
     });
     started.push(ledger);
     const client = openLedgerClient({ description, crypto });

@@ -26,7 +26,7 @@ describe('stopping a recorded process', () => {
   it('records the start time of what it spawns and stops that process', async () => {
     const home = mkdtempSync(join(tmpdir(), 'citytrust-managed-'));
     try {
-      const record = spawnManaged({ home, name: 'sleeper', endpoint: '-', command: [process.execPath, '-e', 'setTimeout(() => {}, 60_000)'], env: {} });
+      const record = spawnManaged({ home, name: 'sleeper', endpoint: '-', command: [process.execPath, '-e', 'setTimeout(() => {}, 60_000)'], env: {}, lifetime: 'outlives-spawner' });
       assert.equal(record.startTime, processIdentity(record.pid)?.startTime);
       assert.equal(await stopManaged(home, record, 5_000), 'stopped');
       assert.equal(existsSync(recordPath(home, 'sleeper')), false);

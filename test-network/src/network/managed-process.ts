@@ -2,12 +2,13 @@ import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { dirname, join } from 'node:path';
-import { isSameProcess, processIdentity } from '@citytrust/shared';
+import { isSameProcess, ownedChildEnvironment, ownerPidVariable, processIdentity } from '@citytrust/shared';
 
 /**
- * A background process of the network (the ledger, the chaincode server) that outlives the
- * command that started it: its record (pid, endpoint, log file) is kept under
- * `CITYTRUST_HOME/run/<name>.json`, which is how `down` and `status` find it again.
+ * A background process of the network (the ledger, the chaincode server), detached from the
+ * terminal of the command that started it: its record (pid, endpoint, log file) is kept under
+ * `CITYTRUST_HOME/run/<name>.json`, which is how `down` and `status` find it again. Whether it
+ * also outlives that command is its {@link Lifetime}.
  */
 export interface ProcessRecord {
   readonly name: string;
@@ -48,12 +49,21 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * `owned`: the process belongs to the one spawning it (`citytrust start`, a test, a benchmark) and
+ * exits when that one dies, even by SIGKILL; it must follow `CITYTRUST_OWNER_PID` (`followOwner`
+ * in `@citytrust/shared`), as the ledger and the chaincode server do. `outlives-spawner`: it runs
+ * until stopped by its record, as the network `citytrust up` starts for `citytrust down` to stop.
+ */
+export type Lifetime = 'owned' | 'outlives-spawner';
+
 export interface SpawnOptions {
   readonly home: string;
   readonly name: string;
   readonly endpoint: string;
   readonly command: readonly [string, ...string[]];
   readonly env: NodeJS.ProcessEnv;
+  readonly lifetime: Lifetime;
 }
 
 /** Starts a detached process with stdout and stderr appended to `logs/<name>.log`, and records it. */
@@ -64,7 +74,7 @@ export function spawnManaged(options: SpawnOptions): ProcessRecord {
   try {
     const logStart = fstatSync(fd).size;
     const [executable, ...args] = options.command;
-    const child = spawn(executable, args, { detached: true, stdio: ['ignore', fd, fd], env: options.env });
+    const child = spawn(executable, args, { detached: true, stdio: ['ignore', fd, fd], env: lifetimeEnvironment(options.env, options.lifetime) });
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start ${options.name} (${options.command.join(' ')})`);
     const startTime = processIdentity(child.pid)?.startTime;
@@ -77,6 +87,12 @@ export function spawnManaged(options: SpawnOptions): ProcessRecord {
   } finally {
     closeSync(fd);
   }
+}
+
+/** The environment with this process named as the owner, or with no owner (not even one inherited). */
+function lifetimeEnvironment(env: NodeJS.ProcessEnv, lifetime: Lifetime): NodeJS.ProcessEnv {
+  const { [ownerPidVariable]: _inherited, ...rest } = env;
+  return lifetime === 'owned' ? { ...rest, ...ownedChildEnvironment() } : rest;
 }
 
 /**
