@@ -18,6 +18,11 @@ export class LruCache<K, V> {
     return this.entries.size;
   }
 
+  /** Whether the key is held, without counting as a use. */
+  has(key: K): boolean {
+    return this.entries.has(key);
+  }
+
   get(key: K): V | undefined {
     const value = this.entries.get(key);
     if (value === undefined) return undefined;

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { common } from '@hyperledger/fabric-protos';
+import { common, peer } from '@hyperledger/fabric-protos';
 import { ClassicLevel } from 'classic-level';
 import type { Height, KeyModification, StateReader, VersionedKeyValue, VersionedValue } from '../ledger-state';
 import { BlockFileReader, BlockFileWriter, blockFilePath } from './block-file';
@@ -23,6 +23,7 @@ import {
   txIdKey,
 } from './ledger-keys';
 import { committedAmong, readCheckedBlock, recoverLedger, type LedgerDb } from './recovery';
+import { StateCache, type CommittedWrite } from './state-cache';
 
 /** Where a transaction id was committed and whether it was valid: what CommitStatus answers. */
 export interface TransactionRecord {
@@ -99,6 +100,12 @@ export async function openLedgerStore(directory: string, options: LedgerStoreOpt
   }
 }
 
+/**
+ * Keys whose latest value the store keeps in memory (see StateCache): the hot keys of a busy
+ * channel are a few hundred; at a kilobyte a value this bounds the cache near 4 MB.
+ */
+const STATE_CACHE_ENTRIES = 4096;
+
 class LevelLedgerStore implements LedgerStore {
   height: number;
   lastBlockHash: Buffer | undefined;
@@ -106,6 +113,7 @@ class LevelLedgerStore implements LedgerStore {
   /** Set when a block reached its file but not LevelDB: only reopening (recovery) can fix that. */
   private failure: Error | undefined;
   private closed = false;
+  private readonly stateCache = new StateCache(STATE_CACHE_ENTRIES);
 
   constructor(
     private readonly chainsDir: string,
@@ -146,6 +154,7 @@ class LevelLedgerStore implements LedgerStore {
       const indexed = await this.committedTxIds(transactions.map((t) => t.txId).filter((id) => id !== ''));
       stageBlockCommit(batch, { blockNum, blockHash, location: placed.location, end: placed.end, transactions }, indexed);
       await batch.write({ sync: true });
+      this.stateCache.committed(validWrites(transactions, blockNum));
     } catch (error) {
       this.failure = error as Error;
       throw new Error(
@@ -159,8 +168,13 @@ class LevelLedgerStore implements LedgerStore {
   }
 
   async get(namespace: string, key: string): Promise<VersionedValue | undefined> {
+    const cached = this.stateCache.lookup(namespace, key);
+    if (cached !== undefined) return cached ?? undefined;
+    const token = this.stateCache.beforeRead();
     const bytes = await this.db.get(stateKey(namespace, key));
-    return bytes === undefined ? undefined : decodeVersionedValue(bytes);
+    const value = bytes === undefined ? undefined : decodeVersionedValue(bytes);
+    this.stateCache.remember(token, namespace, key, value);
+    return value;
   }
 
   async *range(namespace: string, startKey: string, endKey: string): AsyncIterable<VersionedKeyValue> {
@@ -211,9 +225,15 @@ class LevelLedgerStore implements LedgerStore {
   }
 
   async versions(keys: ReadonlyArray<{ readonly namespace: string; readonly key: string }>): Promise<Array<Height | undefined>> {
-    if (keys.length === 0) return [];
-    const values = await this.db.getMany(keys.map(({ namespace, key }) => stateKey(namespace, key)));
-    return values.map((bytes) => (bytes === undefined ? undefined : decodeVersionedValue(bytes).version));
+    const cached = keys.map(({ namespace, key }) => this.stateCache.lookup(namespace, key));
+    const missing = keys.filter((_, i) => cached[i] === undefined);
+    const read = missing.length === 0 ? [] : await this.db.getMany(missing.map(({ namespace, key }) => stateKey(namespace, key)));
+    let next = 0;
+    return cached.map((value) => {
+      if (value !== undefined) return value?.version;
+      const bytes = read[next++];
+      return bytes === undefined ? undefined : decodeVersionedValue(bytes).version;
+    });
   }
 
   async close(): Promise<void> {
@@ -228,4 +248,12 @@ class LevelLedgerStore implements LedgerStore {
 
 function logToStderr(line: string): void {
   process.stderr.write(`${JSON.stringify({ level: 'info', component: 'ledger-storage', message: line })}\n`);
+}
+
+/** The writes of a block's valid transactions, in commit order, with the height each gives its key. */
+function* validWrites(transactions: ReturnType<typeof blockTransactions>, blockNum: number): Iterable<CommittedWrite> {
+  for (const transaction of transactions) {
+    if (transaction.validationCode !== peer.TxValidationCode.VALID) continue;
+    for (const { namespace, key, value } of transaction.writes) yield { namespace, key, value, version: { blockNum, txNum: transaction.txNum } };
+  }
 }
