@@ -70,7 +70,7 @@ export function GrowingList<T>({ query, load, rowHeight, row, label, testId, emp
   }
   return (
     <>
-      <div class="virtual" ref={scroller} onScroll={measure} data-testid={testId} data-rows={rows.length} aria-label={label} tabIndex={0}
+      <div class="virtual" ref={scroller} onScroll={measure} data-testid={testId} data-rows={rows.length} data-complete={String(done)} aria-label={label} tabIndex={0}
         style={{ height: `min(70vh, ${Math.max(1, rows.length) * rowHeight + 2}px)` /* a short answer gets a short list */ }}>
         <div style={{ height: `${rows.length * rowHeight}px`, position: 'relative' }}>{visible}</div>
       </div>
