@@ -66,6 +66,12 @@ async function scrollSteps({ testId, stepPx, keyAttribute, stepTimeoutMs, steps 
   const list = document.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
   if (!list) throw new Error(`no list with data-testid "${testId}" is on the page`);
   const nextFrame = () => new Promise<number>((resolve) => requestAnimationFrame(resolve));
+  // Called while a frame's callbacks run: a message posted then is delivered once that frame is laid out and painted.
+  const afterThisFrame = () => new Promise<void>((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(undefined);
+  });
   const held = () => Number(list.dataset.rows);
   const rows = () => Array.from(list.firstElementChild?.children ?? []) as HTMLElement[];
   const rowHeight = parseFloat(rows()[0]?.style.height ?? '');
@@ -86,6 +92,7 @@ async function scrollSteps({ testId, stepPx, keyAttribute, stepTimeoutMs, steps 
     const started = performance.now();
     list.scrollTop = target;
     for (;;) {
+      // Scroll events are dispatched, and the list renders what they ask, before a frame's callbacks.
       await nextFrame();
       // A list that grew while it was at its bottom scrolls on to where the step was going.
       const reachable = Math.min(target, list.scrollHeight - list.clientHeight);
@@ -93,7 +100,7 @@ async function scrollSteps({ testId, stepPx, keyAttribute, stepTimeoutMs, steps 
       else if (viewCovered() && (list.scrollTop >= target - 1 || list.dataset.complete === 'true')) break;
       if (performance.now() - started > stepTimeoutMs) throw new Error(`a scroll step to ${target}px did not settle within ${stepTimeoutMs} ms: at ${list.scrollTop}px of ${list.scrollHeight}px, ${held()} rows held`);
     }
-    await nextFrame(); // the frame that shows them
+    await afterThisFrame(); // the frame that shows them
     (held() > heldBefore ? report.readingStepMs : report.stepMs).push(performance.now() - started);
     report.mostRowsInDom = Math.max(report.mostRowsInDom, rows().length);
     report.mostDomElements = Math.max(report.mostDomElements, document.getElementsByTagName('*').length);
