@@ -17,7 +17,7 @@ import { scrollToEnd, type ScrollReport } from './testing/scroll-to-end';
  *   navigation to the network overview showing the block height, against a real gateway on the
  *   embedded ledger on localhost, in Debian's chromium (headless).
  * - A long list: the auditor's trace over `--rows` share trails (default 100,000; written into
- *   the off-chain index in about 15 s, see `testing/long-trace.ts` for why not through the
+ *   the off-chain index in about 10 s, see `testing/long-trace.ts` for why not through the
  *   ledger), scrolled from top to bottom 50 rows (3,200 px) a step: the most rows in the DOM
  *   (goal < 200, whatever the list's length), the rows read from the gateway when the list opens
  *   and by the time its end shows, the most rows it kept in memory, each step's time until its rows are painted (p50, p99; steps
