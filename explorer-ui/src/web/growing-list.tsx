@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { keepNear, nextPage, noPages, pagesMissing, rowAt, rowsHeld, withPage } from '../lists/cursor-pages';
 import { rowWindow } from '../lists/virtual-window';
 import { t } from './i18n';
 import { Problem } from './ui';
@@ -11,10 +12,15 @@ export interface CursorPage<T> {
   readonly next: string | undefined;
 }
 
+/** Rows kept either side of the window: two of the trace's pages, so a flick back finds them held. */
+const KEPT_MARGIN_ROWS = 200;
+
 /**
  * A long list paged by cursor, which a reader cannot jump into: it grows as the reader nears
- * its end, and stays virtualised (only the rows in view are in the page, however many were
- * read), as the transaction list does. A new `query` starts it over from the first page.
+ * its end, and stays virtualised both in the page (only the rows in view are rendered) and in
+ * memory (only the pages near the view are kept, each dropped page read again by its cursor if
+ * the reader scrolls back to it), however many rows were read. A new `query` starts it over
+ * from the first page.
  */
 export function GrowingList<T>({ query, load, rowHeight, row, label, testId, empty }: {
   /** Identifies what is listed (the filters); a change reloads from the first page. */
@@ -26,55 +32,66 @@ export function GrowingList<T>({ query, load, rowHeight, row, label, testId, emp
   testId: string;
   empty: string;
 }) {
-  const [rows, setRows] = useState<T[]>([]);
-  const [next, setNext] = useState<string | undefined>();
-  const [done, setDone] = useState(false);
+  const [pages, setPages] = useState(noPages<T>());
   const [problem, setProblem] = useState<Error | undefined>();
   const [window, setWindow] = useState({ first: 0, last: 30 });
-  const loading = useRef<string | undefined>(undefined);
+  /** Pages being read for the current query; a new query empties it and ignores older answers. */
+  const reading = useRef({ query, pages: new Set<number>() });
   const scroller = useRef<HTMLDivElement>(null);
 
-  const loadPage = (cursor: string | undefined) => {
-    if (loading.current === `${query}|${cursor ?? ''}`) return;
-    const round = `${query}|${cursor ?? ''}`;
-    loading.current = round;
-    load(cursor).then((page) => {
-      if (loading.current !== round) return; // a newer query started over meanwhile
-      setRows((current) => (cursor === undefined ? [...page.rows] : [...current, ...page.rows]));
-      setNext(page.next);
-      setDone(page.next === undefined);
-    }, (error: Error) => loading.current === round && setProblem(error));
+  const read = (page: number, cursor: string | undefined) => {
+    const round = reading.current;
+    if (round.pages.has(page)) return;
+    round.pages.add(page);
+    load(cursor).then((answer) => {
+      if (reading.current !== round) return; // a newer query started over meanwhile
+      round.pages.delete(page);
+      setPages((current) => withPage(current, page, answer.rows, answer.next));
+    }, (error: Error) => {
+      if (reading.current !== round) return;
+      round.pages.delete(page);
+      setProblem(error);
+    });
+  };
+  /** Reads the pages the window shows that are not held, and the next page when the window nears the end. */
+  const readForWindow = () => {
+    for (const page of pagesMissing(pages, window)) read(page, pages.cursors[page]);
+    const next = nextPage(pages);
+    if (next && window.last >= pages.total - 10) read(next.page, next.cursor);
   };
   useEffect(() => {
-    setRows([]);
-    setNext(undefined);
-    setDone(false);
+    reading.current = { query, pages: new Set() };
+    setPages(noPages());
     setProblem(undefined);
     scroller.current?.scrollTo(0, 0);
-    loadPage(undefined);
+    read(0, undefined);
   }, [query]);
   const measure = () => {
     const element = scroller.current;
-    if (element) setWindow(rowWindow(rows.length, rowHeight, element.scrollTop, element.clientHeight));
+    if (element) setWindow(rowWindow(pages.total, rowHeight, element.scrollTop, element.clientHeight));
   };
-  useEffect(measure, [rows.length]);
+  useEffect(measure, [pages.total]);
   useEffect(() => {
-    if (next !== undefined && window.last >= rows.length - 10) loadPage(next);
-  }, [window, next]);
+    setPages((current) => keepNear(current, window, KEPT_MARGIN_ROWS));
+    if (pages.starts.length > 0) readForWindow();
+  }, [window, pages.total]);
 
-  if (problem) return <Problem problem={problem} retry={() => { loading.current = undefined; setProblem(undefined); loadPage(rows.length ? next : undefined); }} />;
-  if (done && rows.length === 0) return <p data-testid={`${testId}-empty`}>{empty}</p>;
+  if (problem) return <Problem problem={problem} retry={() => { setProblem(undefined); if (pages.starts.length === 0) read(0, undefined); else readForWindow(); }} />;
+  if (pages.complete && pages.total === 0) return <p data-testid={`${testId}-empty`}>{empty}</p>;
   const visible = [];
-  for (let index = window.first; index < Math.min(window.last, rows.length); index++) {
-    visible.push(row(rows[index]!, index, { top: `${index * rowHeight}px`, height: `${rowHeight}px` }));
+  for (let index = window.first; index < Math.min(window.last, pages.total); index++) {
+    const style = { top: `${index * rowHeight}px`, height: `${rowHeight}px` };
+    const item = rowAt(pages, index);
+    // A row whose page was dropped and is being read again holds its place until it comes.
+    visible.push(item === undefined ? <div key={`pending ${index}`} class="pending" style={style} aria-busy="true" /> : row(item, index, style));
   }
   return (
     <>
-      <div class="virtual" ref={scroller} onScroll={measure} data-testid={testId} data-rows={rows.length} aria-label={label} tabIndex={0}
-        style={{ height: `min(70vh, ${Math.max(1, rows.length) * rowHeight + 2}px)` /* a short answer gets a short list */ }}>
-        <div style={{ height: `${rows.length * rowHeight}px`, position: 'relative' }}>{visible}</div>
+      <div class="virtual" ref={scroller} onScroll={measure} data-testid={testId} data-rows={pages.total} data-rows-held={rowsHeld(pages)} data-complete={String(pages.complete)} aria-label={label} tabIndex={0}
+        style={{ height: `min(70vh, ${Math.max(1, pages.total) * rowHeight + 2}px)` /* a short answer gets a short list */ }}>
+        <div style={{ height: `${pages.total * rowHeight}px`, position: 'relative' }}>{visible}</div>
       </div>
-      <p class="muted" aria-live="polite">{done ? `${t('end')} (${rows.length})` : t('loading')}</p>
+      <p class="muted" aria-live="polite">{pages.complete ? `${t('end')} (${pages.total})` : t('loading')}</p>
     </>
   );
 }
