@@ -83,3 +83,34 @@ export function newChaincodeEventFollower(options: ChaincodeEventFollowerOptions
     },
   };
 }
+
+/** What a view that keeps ledger records in the gateway is given (the license status view, the access view). */
+export interface LedgerViewOptions {
+  readonly ledger: Ledger;
+  /** The department whose client identity reads from the ledger what the view does not hold. */
+  readonly department: string;
+  /** Most records held, least recently used dropped first (each view has its default). */
+  readonly capacity?: number;
+  /** Back-off after the event stream failed: from `initialDelayMs` (default 200), doubling to `maxDelayMs` (default 5000). */
+  readonly retry?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
+  /** Called when the event stream failed, before the view waits `delayMs` to follow again. */
+  readonly onRetry?: (error: Error, delayMs: number) => void;
+}
+
+/**
+ * The follower of such a view: each event goes to `apply`; when following (re)begins the view
+ * marks a new generation (a record fetched across it may predate it); when the stream fails the
+ * view forgets everything it holds, since the events until it follows again are never delivered.
+ */
+export function viewFollower(options: LedgerViewOptions, view: { apply(event: LedgerEvent): void; newGeneration(): void; forgetAll(): void }): ChaincodeEventFollower {
+  return newChaincodeEventFollower({
+    ledger: options.ledger,
+    onEvent: (event) => view.apply(event),
+    onFollowing: () => view.newGeneration(),
+    onLost: (error, delayMs) => {
+      view.forgetAll();
+      options.onRetry?.(error, delayMs);
+    },
+    ...(options.retry ? { retry: options.retry } : {}),
+  });
+}

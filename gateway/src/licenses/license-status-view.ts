@@ -1,6 +1,6 @@
 import { ledgerTime, licenseVerificationAt, type LicenseVerification, type SealKey, type StoredLicense } from '@citytrust/shared';
-import { newChaincodeEventFollower } from '../ledger/chaincode-event-follower';
-import type { Ledger, LedgerEvent } from '../ledger/ledger';
+import { viewFollower, type LedgerViewOptions } from '../ledger/chaincode-event-follower';
+import type { LedgerEvent } from '../ledger/ledger';
 
 /** The chaincode events that carry a license's or a seal key's record as the ledger now holds it. */
 const LICENSE_ISSUED = 'license.issued';
@@ -8,17 +8,8 @@ const LICENSE_STATUS = 'license.status';
 const LICENSE_CHANGED = 'license.changed';
 const SEAL_KEY = 'seal.key';
 
-export interface LicenseStatusViewOptions {
-  readonly ledger: Ledger;
-  /** The department whose client identity asks the ledger's own verification, `license:verify`, when the view does not hold a license. */
-  readonly department: string;
-  /** Most licenses held, least recently verified dropped first (default 20,000, some 40 MB). */
-  readonly capacity?: number;
-  /** Back-off after the event stream failed: from `initialDelayMs` (default 200), doubling to `maxDelayMs` (default 5000). */
-  readonly retry?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
-  /** Called when the event stream failed, before the view waits `delayMs` to follow again. */
-  readonly onRetry?: (error: Error, delayMs: number) => void;
-}
+/** `department` asks the ledger's own verification, `license:verify`, for a license the view does not hold; `capacity` (default 20,000 licenses, some 40 MB) counts licenses, least recently verified dropped first. */
+export type LicenseStatusViewOptions = LedgerViewOptions;
 
 export interface LicenseStatusViewStatus {
   /** `following`: the view answers from what it holds; otherwise every verification goes to the ledger. */
@@ -114,16 +105,7 @@ export function newLicenseStatusView(options: LicenseStatusViewOptions): License
     generation++;
   };
 
-  const follower = newChaincodeEventFollower({
-    ledger,
-    onEvent: apply,
-    onFollowing: () => generation++,
-    onLost: (error, delayMs) => {
-      forgetAll();
-      options.onRetry?.(error, delayMs);
-    },
-    ...(options.retry ? { retry: options.retry } : {}),
-  });
+  const follower = viewFollower(options, { apply, forgetAll, newGeneration: () => generation++ });
   const following = () => follower.state === 'following';
 
   return {

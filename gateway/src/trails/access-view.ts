@@ -1,17 +1,9 @@
 import { accessDecision, ledgerTime, TRAIL_EVENTS, type AccessDecision, type ShareTrailRecord, type StoredAuthorization, type StoredDataItem } from '@citytrust/shared';
-import { newChaincodeEventFollower } from '../ledger/chaincode-event-follower';
-import type { Ledger, LedgerEvent } from '../ledger/ledger';
+import { viewFollower, type LedgerViewOptions } from '../ledger/chaincode-event-follower';
+import type { LedgerEvent } from '../ledger/ledger';
 
-export interface AccessViewOptions {
-  readonly ledger: Ledger;
-  /** The department whose client identity reads the records the view does not hold (`trail:getDataItem`, `trail:getAuthorization`). */
-  readonly department: string;
-  /** Most authorizations held, least recently used dropped first (default 50,000, some 50 MB); data items are few and all kept. */
-  readonly capacity?: number;
-  readonly retry?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
-  /** Called when the event stream failed, before the view waits `delayMs` to follow again. */
-  readonly onRetry?: (error: Error, delayMs: number) => void;
-}
+/** `department` reads the records the view does not hold (`trail:getDataItem`, `trail:getAuthorization`); `capacity` (default 50,000, some 50 MB) counts authorizations, least recently used dropped first: data items are few and all kept. */
+export type AccessViewOptions = LedgerViewOptions;
 
 export interface AccessViewStatus {
   readonly state: 'idle' | 'following' | 'retrying' | 'closed';
@@ -95,16 +87,7 @@ export function newAccessView(options: AccessViewOptions): AccessView {
     generation++;
   };
 
-  const follower = newChaincodeEventFollower({
-    ledger,
-    onEvent: apply,
-    onFollowing: () => generation++,
-    onLost: (error, delayMs) => {
-      forgetAll();
-      options.onRetry?.(error, delayMs);
-    },
-    ...(options.retry ? { retry: options.retry } : {}),
-  });
+  const follower = viewFollower(options, { apply, forgetAll, newGeneration: () => generation++ });
   const following = () => follower.state === 'following';
 
   const read = async <T>(transaction: string, key: string): Promise<T> =>
