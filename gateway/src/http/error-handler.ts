@@ -23,9 +23,6 @@ export function toApiError(error: FastifyError, request: FastifyRequest): ApiErr
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new InvalidRequestError(`the body is not valid JSON: ${error.message}`);
   }
-  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
-    return new InvalidRequestError(`the body is not valid JSON: ${error.message}`);
-  }
   if (isDatabaseUnreachable(error)) return new DependencyUnavailableError('database', 'the gateway cannot reach its Postgres; retry shortly');
   if (error.statusCode === 429) return new ApiError(429, 'rate_limited', error.message);
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new ApiError(error.statusCode, 'invalid_request', error.message);
