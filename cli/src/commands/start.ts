@@ -120,7 +120,10 @@ export const startCommand: Command = {
         onProgress: (p) => indexLog.write(`${JSON.stringify({ time: new Date().toISOString(), msg: 'indexed', blockNumber: Number(p.checkpoint.blockNumber), records: p.records, skipped: p.skipped })}\n`),
         onRetry: (error, delayMs) => indexLog.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'warn', msg: 'reconnecting', error: error.message, delayMs })}\n`),
       });
-      indexStep.done(`following the ledger from block ${index.resumedFrom.blockNumber}`);
+      // A checkpoint with no transaction is one that has indexed nothing yet: the index reads the
+      // ledger from its start, which is short when no block has carried a trail or credit event.
+      const { blockNumber, transactionId } = index.resumedFrom;
+      indexStep.done(transactionId === '' ? 'nothing indexed yet: reading the ledger from its first block' : `resuming at block ${blockNumber}, where it stopped`);
 
       writeStackState({ process: processIdentity(process.pid)!, startedAt: new Date().toISOString(), home: config.home, components });
       console.log([
