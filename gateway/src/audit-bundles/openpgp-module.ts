@@ -5,9 +5,9 @@
  */
 export type OpenPgp = typeof import('openpgp', { with: { 'resolution-mode': 'import' } });
 
-let module: Promise<OpenPgp> | undefined;
+let loaded: Promise<OpenPgp> | undefined;
 
 export function loadOpenPgp(): Promise<OpenPgp> {
-  module ??= import('openpgp');
-  return module;
+  loaded ??= import('openpgp');
+  return loaded;
 }
