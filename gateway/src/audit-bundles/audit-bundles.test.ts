@@ -147,6 +147,14 @@ describe('an auditor exports an audit bundle encrypted to their OpenPGP key', ()
     assert.equal(report.entriesValid, 2);
   });
 
+  test('the OpenAPI document shows the key field and both answers: the JSON bundle and the OpenPGP message', async () => {
+    const document = (await gateway.server.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    const operation = document.paths['/api/v1/audit/bundles'].post;
+    assert.equal(operation.requestBody.content['application/json'].schema.properties.openpgpPublicKey.type, 'string');
+    assert.deepEqual(Object.keys(operation.responses['200'].content), ['application/json', 'application/pgp-encrypted']);
+    assert.deepEqual(operation.responses['200'].content['application/pgp-encrypted'].schema.format, 'binary');
+  });
+
   test('a key that is not an armored OpenPGP public key, a private key, or a key that cannot encrypt is refused 400 naming the field, saying what to send', async () => {
     const cases = [
       ['not a key', /^openpgpPublicKey is not an ASCII-armored OpenPGP public key \(.+\); export yours with `gpg --armor --export <your e-mail>`/],
