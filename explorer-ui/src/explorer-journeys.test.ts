@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import encodeQR from '@paulmillr/qr';
 import { decodeLicenseQr, encodeLicenseQr, formatLicenseIdentifier, sm3 } from '@citytrust/shared';
 import { parseAuditBundle, verifyAuditBundle } from '@citytrust/gateway';
+import { newGpgHome } from '@citytrust/gateway/dist/test-support/gpg-home';
 import { startExplorerFixture, type ExplorerFixture } from './testing/explorer-fixture';
 
 /**
@@ -250,6 +251,24 @@ describe('an auditor', () => {
     assert.equal(await saved.getByTestId('bundle-key-id').textContent(), bundle.seal.keyId);
     assert.match(await saved.textContent() ?? '', new RegExp(`已下载 ${download.suggestedFilename()}，包含 3 条留痕。.*npx citytrust audit verify ${download.suggestedFilename()}`));
     await shot(page, 'audit-bundle-export');
+
+    // Encrypted to the auditor's key, pasted as gpg exports it: the file is an OpenPGP message that gpg opens into the same kind of bundle.
+    const gpg = newGpgHome();
+    try {
+      await gpg.generateKey('audit@example.org', 'encrypt');
+      await exporter.getByText('用我的 OpenPGP 公钥加密（可选）').click();
+      await exporter.locator('textarea[name=openpgpPublicKey]').fill(await gpg.exportPublicKey('audit@example.org'));
+      const [encrypted] = await Promise.all([page.waitForEvent('download'), exporter.getByRole('button', { name: '导出签名审计包' }).click()]);
+      assert.match(encrypted.suggestedFilename(), /^audit-bundle-.+\.json\.pgp$/);
+      const message = readFileSync(await encrypted.path());
+      assert.equal(message[0]! & 0x80, 0x80, 'a binary OpenPGP packet, not JSON');
+      const decrypted = parseAuditBundle(JSON.parse((await gpg.decrypt(message)).toString('utf8')));
+      assert.equal((await verifyAuditBundle(decrypted)).valid, true);
+      assert.match(await exporter.getByTestId('bundle-saved').textContent() ?? '', new RegExp(`已下载 ${encrypted.suggestedFilename()}：签名审计包已用你的 OpenPGP 公钥加密`));
+      await exporter.locator('textarea[name=openpgpPublicKey]').fill('');
+    } finally {
+      await gpg.close();
+    }
 
     // A filter the gateway refuses: its message on the page, not a blank one.
     await form.locator('input[name=department]').fill('market');

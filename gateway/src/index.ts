@@ -17,3 +17,4 @@ export { identityNumberProblem, normaliseIdentityNumber } from './subjects/ident
 export { usccProblem } from './subjects/uscc';
 export { AUDIT_BUNDLE_FORMAT, MAX_AUDIT_BUNDLE_TRAILS, AuditBundleSchema, AuditBundleFormatError, parseAuditBundle, type AuditBundle, type AuditManifest } from './audit-bundles/audit-bundle';
 export { verifyAuditBundle, type AuditBundleReport, type AuditCheck, type AuditCheckId } from './audit-bundles/verify-audit-bundle';
+export { encryptAuditBundle, decryptAuditBundle, isOpenPgpMessage, AuditBundleDecryptionError, ENCRYPTED_AUDIT_BUNDLE_MEDIA_TYPE } from './audit-bundles/encrypted-audit-bundle';

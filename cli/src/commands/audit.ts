@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { AuditBundleReport, AuditCheck } from '@citytrust/gateway';
 import { UsageError, type Command } from '../command';
 import { readOrdererCa } from '../orderer-ca';
+import { PGP_PASSPHRASE_VARIABLE, readPgpPassphrase } from '../pgp-passphrase';
 
 /** Failed entry and block checks printed before the verdict; the rest are counted (all are in --json). */
 const FAILURES_SHOWN = 20;
@@ -18,6 +19,7 @@ export const auditCommand: Command = {
   summary: 'Auditors\' signed audit bundles: audit verify <file> (offline)',
   usage: [
     'usage: citytrust audit verify <file> [--orderer-ca <PEM file>] [--json]',
+    '                              [--pgp-key <armored private key file> [--pgp-passphrase-file <file>]]',
     '',
     'verify checks an audit bundle (citytrust-audit-bundle/1, from POST /api/v1/audit/bundles)',
     'offline: the manifest\'s SM2 seal (SM3 digest, GB/T 32918 default user ID) with the key it',
@@ -27,12 +29,16 @@ export const auditCommand: Command = {
     'ordering service\'s roots come from the bundle\'s own config blocks, which shows the bundle is',
     'consistent but not who signed it; give the channel\'s orderer CA certificate(s) to pin them.',
     '--json prints the report as one JSON object.',
+    'A bundle exported encrypted to the auditor\'s OpenPGP key (binary or armored) is decrypted',
+    'with --pgp-key, the private key it was encrypted to (gpg --armor --export-secret-keys <e-mail>);',
+    `its passphrase, if it has one, comes from --pgp-passphrase-file or ${PGP_PASSPHRASE_VARIABLE}.`,
+    'Or decrypt it first: gpg --decrypt bundle.json.pgp > bundle.json, then verify bundle.json.',
     'Exit status: 0 valid, 1 not valid (the first failing entry and check are named), 2 usage error.',
   ].join('\n'),
   async run(args) {
     const { values, positionals } = parseArgs({
       args,
-      options: { 'orderer-ca': { type: 'string' }, json: { type: 'boolean', default: false } },
+      options: { 'orderer-ca': { type: 'string' }, 'pgp-key': { type: 'string' }, 'pgp-passphrase-file': { type: 'string' }, json: { type: 'boolean', default: false } },
       allowPositionals: true,
       strict: true,
     });
@@ -40,16 +46,35 @@ export const auditCommand: Command = {
     if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
     if (action !== 'verify') throw new UsageError(`unknown action '${action ?? ''}'; one of verify`);
     if (!file) throw new UsageError('verify needs the bundle\'s file');
-    return verify(file, values['orderer-ca'], values.json);
+    if (values['pgp-passphrase-file'] !== undefined && values['pgp-key'] === undefined) throw new UsageError('--pgp-passphrase-file unlocks the key given with --pgp-key; give that too');
+    return verify(file, { ordererCaFile: values['orderer-ca'], pgpKeyFile: values['pgp-key'], pgpPassphraseFile: values['pgp-passphrase-file'], json: values.json });
   },
 };
 
-async function verify(file: string, ordererCaFile: string | undefined, json: boolean): Promise<number> {
+interface VerifyOptions {
+  readonly ordererCaFile: string | undefined;
+  /** The auditor's armored OpenPGP private key, for a bundle exported encrypted to it. */
+  readonly pgpKeyFile: string | undefined;
+  readonly pgpPassphraseFile: string | undefined;
+  readonly json: boolean;
+}
+
+async function verify(file: string, { ordererCaFile, pgpKeyFile, pgpPassphraseFile, json }: VerifyOptions): Promise<number> {
   const trustedOrdererRoots = ordererCaFile === undefined ? undefined : [readOrdererCa(ordererCaFile)];
-  const { parseAuditBundle, verifyAuditBundle } = await import('@citytrust/gateway');
+  const { parseAuditBundle, verifyAuditBundle, isOpenPgpMessage, decryptAuditBundle } = await import('@citytrust/gateway');
+  const bytes = readFileSync(file);
+  let text: string;
+  if (isOpenPgpMessage(bytes)) {
+    if (pgpKeyFile === undefined) {
+      throw new UsageError(`${file} is an audit bundle encrypted with OpenPGP: give the private key it was encrypted to with --pgp-key <armored key file> (its passphrase, if any, with --pgp-passphrase-file <file> or in ${PGP_PASSPHRASE_VARIABLE}), or decrypt it first: gpg --decrypt ${file} > bundle.json`);
+    }
+    text = await decryptAuditBundle(bytes, readFileSync(pgpKeyFile, 'utf8'), readPgpPassphrase(pgpPassphraseFile));
+  } else {
+    text = bytes.toString('utf8');
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new Error(`${file} is not JSON (${(error as Error).message}): an audit bundle is the JSON document that POST /api/v1/audit/bundles answers`);
   }

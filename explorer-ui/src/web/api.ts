@@ -49,11 +49,12 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
   return await (await send(method, path, body)).json().catch(() => undefined) as T;
 }
 
-/** A document the gateway sends as an attachment, its text exactly as sent, and the file name it suggests. */
-export async function apiDocument(path: string, body: unknown): Promise<{ text: string; fileName: string | undefined }> {
+/** A document the gateway sends as an attachment: its bytes exactly as sent, their media type, and the file name it suggests. */
+export async function apiDocument(path: string, body: unknown): Promise<{ bytes: Uint8Array; mediaType: string; fileName: string | undefined }> {
   const response = await send('POST', path, body);
   const fileName = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1];
-  return { text: await response.text(), fileName };
+  const mediaType = (response.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim();
+  return { bytes: new Uint8Array(await response.arrayBuffer()), mediaType, fileName };
 }
 
 /** The gateway's answer when it is a success; otherwise the {@link ApiProblem} it stands for. */

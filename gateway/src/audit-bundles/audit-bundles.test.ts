@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Value } from '@sinclair/typebox/value';
 import { identityNumberProblem } from '../subjects/identity-number';
 import { startLedgerTestGateway, type LedgerTestGateway } from '../test-support/ledger-test-gateway';
+import { newGpgHome, type GpgHome } from '../test-support/gpg-home';
 import { AUDIT_BUNDLE_FORMAT, AuditBundleSchema, jsonDigest, parseAuditBundle } from './audit-bundle';
 import { verifyAuditBundle } from './verify-audit-bundle';
 
@@ -25,7 +26,7 @@ let people = 0;
 
 async function call(url: string, token: string, body: object) {
   const response = await gateway.server.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, payload: body });
-  return { status: response.statusCode, headers: response.headers, text: response.body, body: response.json() };
+  return { status: response.statusCode, headers: response.headers, text: response.body, bytes: response.rawPayload, body: String(response.headers['content-type']).startsWith('application/json') ? response.json() : undefined };
 }
 
 /** A well-formed identity number no other test uses. */
@@ -115,6 +116,55 @@ describe('an auditor exports a signed audit bundle', () => {
     for (const [body, field] of [[{ pageSize: 10 }, 'pageSize'], [{ bookmark: '' }, 'bookmark'], [{ from: 'yesterday' }, 'from'], [{ department: 'market' }, 'department']] as const) {
       const response = await call('/api/v1/audit/bundles', auditor.token, body);
       assert.deepEqual([response.status, response.body.error.code, response.body.error.details.field], [400, 'invalid_request', field], response.text);
+    }
+  });
+});
+
+describe('an auditor exports an audit bundle encrypted to their OpenPGP key', () => {
+  let gpg: GpgHome;
+  before(async () => {
+    gpg = newGpgHome();
+    await gpg.generateKey('audit@example.org', 'encrypt');
+    await gpg.generateKey('signing-only@example.org', 'sign');
+  });
+  after(() => gpg?.close());
+
+  test('with a public key exported by gpg, the answer is an OpenPGP message that gpg decrypts into the signed bundle, which verifies', async () => {
+    const person = identityNumber();
+    const trailIds = [await exchange(person), await exchange(person)];
+    await gateway.untilIndexed(...trailIds);
+
+    const response = await call('/api/v1/audit/bundles', auditor.token, { subject: { kind: 'person', identityNumber: person }, openpgpPublicKey: await gpg.exportPublicKey('audit@example.org') });
+    assert.equal(response.status, 200, response.text.slice(0, 500));
+    assert.equal(response.headers['content-type'], 'application/pgp-encrypted');
+    assert.match(String(response.headers['content-disposition']), /^attachment; filename="audit-bundle-[0-9T-]+Z\.json\.pgp"$/);
+    assert.equal(response.bytes.includes(Buffer.from(AUDIT_BUNDLE_FORMAT)), false, 'nothing of the bundle is readable without the key');
+
+    const bundle = parseAuditBundle(JSON.parse((await gpg.decrypt(response.bytes)).toString('utf8')));
+    assert.deepEqual(bundle.manifest.entries.map((entry) => entry.trailId), [...trailIds].reverse());
+    const report = await verifyAuditBundle(bundle);
+    assert.equal(report.valid, true, JSON.stringify(report.firstFailure));
+    assert.equal(report.entriesValid, 2);
+  });
+
+  test('the OpenAPI document shows the key field and both answers: the JSON bundle and the OpenPGP message', async () => {
+    const document = (await gateway.server.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    const operation = document.paths['/api/v1/audit/bundles'].post;
+    assert.equal(operation.requestBody.content['application/json'].schema.properties.openpgpPublicKey.type, 'string');
+    assert.deepEqual(Object.keys(operation.responses['200'].content), ['application/json', 'application/pgp-encrypted']);
+    assert.deepEqual(operation.responses['200'].content['application/pgp-encrypted'].schema.format, 'binary');
+  });
+
+  test('a key that is not an armored OpenPGP public key, a private key, or a key that cannot encrypt is refused 400 naming the field, saying what to send', async () => {
+    const cases = [
+      ['not a key', /^openpgpPublicKey is not an ASCII-armored OpenPGP public key \(.+\); export yours with `gpg --armor --export <your e-mail>`/],
+      [await gpg.exportPrivateKey('audit@example.org'), /^openpgpPublicKey is a private key; send only its public half/],
+      [await gpg.exportPublicKey('signing-only@example.org'), /^openpgpPublicKey \(key [0-9A-F]{40}\) has no key that can encrypt now \(.+\); add an encryption subkey/],
+    ] as const;
+    for (const [openpgpPublicKey, message] of cases) {
+      const response = await call('/api/v1/audit/bundles', auditor.token, { department: CREDIT, openpgpPublicKey });
+      assert.deepEqual([response.status, response.body.error.code, response.body.error.details.field], [400, 'invalid_request', 'openpgpPublicKey'], response.text);
+      assert.match(response.body.error.message, message);
     }
   });
 });

@@ -29,7 +29,14 @@ export const TrailSearchRequest = Type.Object({
 }, { ...strict, description: 'Every field given narrows the trace; none gives every trail, newest first.' });
 
 /** The search an audit bundle exports: the trace's filters, without paging (the bundle holds every match). */
-export const AuditBundleRequest = Type.Object(trailFilters, { ...strict, description: `The filters of \`POST /api/v1/audit/trails/search\`, without paging: the bundle holds every matching trail, at most \`GATEWAY_AUDIT_BUNDLE_MAX_TRAILS\` (default ${MAX_AUDIT_BUNDLE_TRAILS}).` });
+export const AuditBundleRequest = Type.Object({
+  ...trailFilters,
+  openpgpPublicKey: Type.Optional(Type.String({
+    minLength: 1,
+    maxLength: 65_536,
+    description: 'Encrypt the bundle to this OpenPGP public key, ASCII-armored as `gpg --armor --export <e-mail>` writes it (`-----BEGIN PGP PUBLIC KEY BLOCK-----` ... `-----END PGP PUBLIC KEY BLOCK-----`), with a (sub)key that can encrypt now. The answer is then the same signed bundle as one binary OpenPGP message (`application/pgp-encrypted`, `audit-bundle-<time>.json.pgp`): `gpg --decrypt` gives back the JSON, or `citytrust audit verify --pgp-key <private key>` checks it as it is. A key that does not parse, a private key, or one with no valid encryption subkey is a 400 naming this field, and nothing is exported.',
+  })),
+}, { ...strict, description: `The filters of \`POST /api/v1/audit/trails/search\`, without paging: the bundle holds every matching trail, at most \`GATEWAY_AUDIT_BUNDLE_MAX_TRAILS\` (default ${MAX_AUDIT_BUNDLE_TRAILS}); and, to have it encrypted, the auditor's OpenPGP public key.` });
 
 export const TrailSearchPage = Type.Object({
   trails: Type.Array(TrailView, { description: 'Newest first.' }),
