@@ -104,7 +104,7 @@ describe('citytrust start, while it runs', () => {
     assert.match(stack.output, /\[3\/6\] Embedded ledger \.\.\. ready  127\.0\.0\.1:\d+, channel citytrust, height 2/);
     assert.match(stack.output, /\[4\/6\] Postgres \(embedded\) \.\.\. ready  postgres:\/\/citytrust_gateway:\*\*\*@127\.0\.0\.1:\d+\/citytrust/);
     assert.match(stack.output, /\[5\/6\] Gateway \.\.\. ready/);
-    assert.match(stack.output, /\[6\/6\] Credit service \(off-chain index\) \.\.\. ready  nothing indexed yet: reading the ledger from its first block\n/);
+    assert.match(stack.output, /\[6\/6\] Credit service \(off-chain index\) \.\.\. ready  nothing indexed yet: reading the ledger from its first block  \(\d+\.\d s\)\n/);
     assert.ok(stack.output.includes(`Gateway API   ${stack.gateway}/api/v1`), stack.output);
     assert.ok(stack.output.includes(`Explorer      ${stack.gateway}/explorer/`), stack.output);
   });
