@@ -77,7 +77,15 @@ describe('a child following its owner', () => {
   });
 
   it('refuses a variable that is no pid, saying how to run without an owner', () => {
-    assert.throws(() => followOwner(() => undefined, { [ownerPidVariable]: 'me' }), (error: unknown) =>
-      error instanceof OwnerVariableError && /CITYTRUST_OWNER_PID="me" is not the pid.*unset it/.test(error.message));
+    for (const value of ['me', '0', '-3', '1.5']) {
+      assert.throws(() => followOwner(() => undefined, { [ownerPidVariable]: value }), (error: unknown) =>
+        error instanceof OwnerVariableError && error.message.startsWith(`CITYTRUST_OWNER_PID=${JSON.stringify(value)} is not the pid`) && /unset it/.test(error.message), value);
+    }
+  });
+
+  it('follows pid 1, the owner when `citytrust start` is a container\'s first process', () => {
+    const following = followOwner(() => undefined, { [ownerPidVariable]: '1' });
+    following.stop();
+    assert.equal(following.owner, 1);
   });
 });

@@ -45,7 +45,8 @@ export function followOwner(onOwnerGone: (owner: number) => void, env: NodeJS.Pr
   delete env[ownerPidVariable];
   if (value === undefined || value === '') return { stop: () => undefined };
   const owner = Number(value);
-  if (!Number.isInteger(owner) || owner <= 1) {
+  // Pid 1 is a real owner: `citytrust start` as a container's first process.
+  if (!Number.isInteger(owner) || owner < 1) {
     throw new OwnerVariableError(`${ownerPidVariable}=${JSON.stringify(value)} is not the pid of the process that owns this one; ` +
       `unset it to run this process on its own, or set it to the owner's pid`);
   }

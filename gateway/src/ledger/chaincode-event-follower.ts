@@ -44,7 +44,11 @@ export function newChaincodeEventFollower(options: ChaincodeEventFollowerOptions
         const { height } = await ledger.health();
         if (height === undefined) throw new Error('the ledger did not answer with its height');
         stream = await ledger.chaincodeEvents(height);
-        if (closed()) break;
+        if (closed()) {
+          // close() ran while the stream was being opened, and closed the one before it.
+          stream.close();
+          break;
+        }
         state = 'following';
         options.onFollowing();
         for await (const event of stream) {

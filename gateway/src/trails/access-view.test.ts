@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ShareTrailRecord, StoredAuthorization } from '@citytrust/shared';
+import type { Ledger } from '../ledger/ledger';
 import { startLedgerTestGateway, type LedgerTestGateway } from '../test-support/ledger-test-gateway';
 import { newAccessView, type AccessView } from './access-view';
 
@@ -21,10 +22,36 @@ let gateway: LedgerTestGateway;
 const views: AccessView[] = [];
 let bases = 0;
 
-function viewOn(ledger = gateway.ledger): AccessView {
-  const view = newAccessView({ ledger, department: PLATFORM, retry: { initialDelayMs: 20, maxDelayMs: 50 } });
+function viewOn(ledger: Ledger = gateway.ledger, unconfirmedMs?: number): AccessView {
+  const view = newAccessView({ ledger, department: PLATFORM, retry: { initialDelayMs: 20, maxDelayMs: 50 }, ...(unconfirmedMs ? { unconfirmedMs } : {}) });
   views.push(view);
   return view;
+}
+
+/** The view's answer once it holds the access's records, learnt as the trail service has it learn them after the ledger allowed. */
+function heldAnswer(view: AccessView, trail: ShareTrailRecord) {
+  return until(() => {
+    const answer = view.allowed(trail);
+    view.learn(trail);
+    return answer;
+  }, (answer) => answer !== undefined);
+}
+
+/** The ledger, with every evaluate counted, and its answer (read at once) held back until `release` is called. */
+function gatedLedger(): { ledger: Ledger; evaluations: () => number; release: () => void } {
+  let count = 0;
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => { open = resolve; });
+  const ledger: Ledger = {
+    ...gateway.ledger,
+    evaluate: async (request) => {
+      count++;
+      const answer = await gateway.ledger.evaluate(request);
+      await gate;
+      return answer;
+    },
+  };
+  return { ledger, evaluations: () => count, release: () => open() };
 }
 
 async function legalBasis(items: string[] = ['AV-ENT-BASIC']): Promise<StoredAuthorization> {
@@ -67,7 +94,7 @@ describe('the access view', () => {
     const basis = await legalBasis();
     const view = viewOn();
     assert.equal(view.allowed(access(basis.authorizationId)), undefined, 'the first access asks the ledger');
-    const held = await until(() => view.allowed(access(basis.authorizationId)), (answer) => answer !== undefined);
+    const held = await heldAnswer(view, access(basis.authorizationId));
     assert.deepEqual(held, { allowed: true, owners: { 'AV-ENT-BASIC': MARKET } });
     assert.deepEqual([view.status().state, view.status().hits, view.status().items, view.status().authorizations], ['following', 1, 1, 1]);
   });
@@ -75,7 +102,7 @@ describe('the access view', () => {
   test('never allows what the rule refuses: an unshared item, an item out of scope, another department', async () => {
     const basis = await legalBasis();
     const view = viewOn();
-    await until(() => view.allowed(access(basis.authorizationId)), (answer) => answer !== undefined);
+    await heldAnswer(view, access(basis.authorizationId));
     const refusedByRule = [
       access(basis.authorizationId, ['AV-ENT-SECRET']),
       access(basis.authorizationId, ['AV-ENT-BASIC', 'AV-ENT-SECRET']),
@@ -92,7 +119,7 @@ describe('the access view', () => {
   test('an authorization revoked elsewhere is no longer allowed once its event arrives', async () => {
     const basis = await legalBasis();
     const view = viewOn();
-    await until(() => view.allowed(access(basis.authorizationId)), (answer) => answer !== undefined);
+    await heldAnswer(view, access(basis.authorizationId));
     await gateway.services.seals.submitSealedRecord(MARKET, { contract: 'trail', transaction: 'revokeAuthorization' }, { authorizationId: basis.authorizationId, reason: '情形变更' });
     const after = await until(() => view.allowed(access(basis.authorizationId)), (answer) => answer === undefined);
     assert.equal(after, undefined);
@@ -101,18 +128,56 @@ describe('the access view', () => {
   test('an authorization this gateway revokes is forgotten at once', async () => {
     const basis = await legalBasis();
     const view = viewOn();
-    await until(() => view.allowed(access(basis.authorizationId)), (answer) => answer !== undefined);
+    await heldAnswer(view, access(basis.authorizationId));
     view.forgetAuthorization(basis.authorizationId);
     assert.equal(view.allowed(access(basis.authorizationId)), undefined);
   });
 
-  test('an authorization the ledger does not know is left to the ledger, however often it is asked', async () => {
-    const view = viewOn();
+  test('an access naming records that do not exist is left to the ledger and makes the view ask the ledger nothing', async () => {
+    const { ledger, evaluations, release } = gatedLedger();
+    release();
+    const view = viewOn(ledger);
     for (let i = 0; i < 5; i++) {
-      assert.equal(view.allowed(access('e'.repeat(64))), undefined);
+      assert.equal(view.allowed(access('e'.repeat(64), ['AV-NO-SUCH-ITEM', 'AV-ENT-BASIC'])), undefined);
       await sleep(50);
     }
-    assert.equal(view.status().authorizations, 0);
+    assert.deepEqual([evaluations(), view.status().authorizations], [0, 0]);
+  });
+
+  test('a record fetched while an event about another record arrives is kept; one an event about itself touched is not', async () => {
+    const basis = await legalBasis();
+    const { ledger, release } = gatedLedger();
+    const view = viewOn(ledger);
+    view.allowed(access(basis.authorizationId));
+    await until(() => view.status().state, (state) => state === 'following');
+    view.learn(access(basis.authorizationId)); // the records are read now, their answers held back
+    await sleep(200);
+    await legalBasis(); // an event about another authorization, while the answers wait
+    await sleep(200);
+    release();
+    assert.deepEqual(await until(() => view.allowed(access(basis.authorizationId)), (answer) => answer !== undefined), { allowed: true, owners: { 'AV-ENT-BASIC': MARKET } });
+
+    const revoked = await legalBasis();
+    const second = gatedLedger();
+    const other = viewOn(second.ledger);
+    other.allowed(access(revoked.authorizationId));
+    await until(() => other.status().state, (state) => state === 'following');
+    other.learn(access(revoked.authorizationId)); // read before the revocation, answered after it
+    await sleep(200);
+    await gateway.services.seals.submitSealedRecord(MARKET, { contract: 'trail', transaction: 'revokeAuthorization' }, { authorizationId: revoked.authorizationId, reason: '情形变更' });
+    await sleep(200);
+    second.release();
+    await sleep(200);
+    assert.equal(other.allowed(access(revoked.authorizationId)), undefined);
+  });
+
+  test('a fetched record no event confirms is answered from for a while only, then fetched again', async () => {
+    const basis = await legalBasis();
+    const view = viewOn(gateway.ledger, 300);
+    await heldAnswer(view, access(basis.authorizationId));
+    await sleep(400);
+    assert.equal(view.allowed(access(basis.authorizationId)), undefined, 'past its time, the fetched authorization is not answered from');
+    assert.deepEqual(await heldAnswer(view, access(basis.authorizationId)), { allowed: true, owners: { 'AV-ENT-BASIC': MARKET } });
   });
 
   test('forgets everything when the event stream fails, and allows again only after following anew', async () => {
@@ -137,12 +202,12 @@ describe('the access view', () => {
       },
     };
     const view = viewOn(ledger);
-    await until(() => view.allowed(access(basis.authorizationId)), (answer) => answer !== undefined);
+    await heldAnswer(view, access(basis.authorizationId));
     failNext = true;
     await legalBasis(); // an event, which the stream now fails on
     await until(() => view.status().state, (state) => state === 'retrying' || view.status().authorizations === 0);
     assert.equal(view.status().authorizations, 0, 'nothing held survives the failure');
-    const again = await until(() => view.allowed(access(basis.authorizationId)), (answer) => answer !== undefined);
+    const again = await heldAnswer(view, access(basis.authorizationId));
     assert.deepEqual(again, { allowed: true, owners: { 'AV-ENT-BASIC': MARKET } });
   });
 });

@@ -151,7 +151,10 @@ export function newTrailService(options: TrailServiceOptions): TrailService {
             return held;
           }
           const answer = await evaluate<{ allowed: true; owners: Record<string, string> } | { allowed: false; check: string; reason: string }>(officer.department, 'checkAccess', [JSON.stringify(trail(''))]);
-          if (answer.allowed) owners = answer.owners;
+          if (answer.allowed) {
+            owners = answer.owners;
+            view.learn(trail(''));
+          }
           return answer;
         },
         async record(resultDigest) {
