@@ -67,3 +67,14 @@ test('keeping what is already held changes nothing, so a component does not re-r
   const pages = withPage(noPages<number>(), 0, answer(0, 1_000).rows, answer(0, 1_000).next);
   assert.equal(keepNear(pages, rowWindow(pages.total, ROW_HEIGHT, 0, VIEWPORT), MARGIN), pages);
 });
+
+test('a page read again that no longer leads where it led (rows added in between) empties the list, marked changed, to be read anew', () => {
+  let pages = noPages<number>();
+  for (let page = 0; page < 3; page++) pages = withPage(pages, page, answer(page, 1_000).rows, answer(page, 1_000).next);
+  // Newest first: five new rows now lead page 0, so its last row, and the cursor after it, moved.
+  const reread = { rows: answer(0, 1_000).rows.map((row) => row - 5), next: '94' };
+  const changed = withPage(pages, 0, reread.rows, reread.next);
+  assert.deepEqual([changed.changed, changed.total, changed.starts.length], [true, 0, 0]);
+  assert.equal(withPage(pages, 1, answer(1, 1_000).rows.slice(1), answer(1, 1_000).next).changed, true, 'a page that came back shorter changed too');
+  assert.equal(withPage(pages, 1, answer(1, 1_000).rows, answer(1, 1_000).next).changed, undefined, 'the same page again is no change');
+});

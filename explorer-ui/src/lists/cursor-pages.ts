@@ -20,6 +20,12 @@ export interface CursorPages<T> {
   readonly next: string | undefined;
   /** Whether the last page has been read. */
   readonly complete: boolean;
+  /**
+   * Set (on an empty list) when a page read again no longer matches what was read before: rows
+   * were added or removed in between, so the pages after it no longer follow it, and rows could
+   * be skipped or shown twice. The list must be read again from its first page.
+   */
+  readonly changed?: true;
 }
 
 export function noPages<T>(): CursorPages<T> {
@@ -32,10 +38,19 @@ export function nextPage<T>(pages: CursorPages<T>): { readonly page: number; rea
   return { page: pages.starts.length, cursor: pages.starts.length === 0 ? undefined : pages.next };
 }
 
-/** `pages` with page `page` read: the next one reached (it grows the list) or one read again. */
+/**
+ * `pages` with page `page` read: the next one reached (it grows the list) or one read again. A
+ * page read again must have as many rows and lead to the same next cursor as when it was first
+ * read; otherwise the list changed underneath, and the answer is an empty list marked `changed`.
+ */
 export function withPage<T>(pages: CursorPages<T>, page: number, rows: readonly T[], next: string | undefined): CursorPages<T> {
   const held = new Map(pages.held).set(page, rows);
-  if (page < pages.starts.length) return { ...pages, held };
+  if (page < pages.starts.length) {
+    const end = page + 1 < pages.starts.length ? pages.starts[page + 1]! : pages.total;
+    const nextCursor = page + 1 < pages.cursors.length ? pages.cursors[page + 1] : pages.next;
+    if (rows.length !== end - pages.starts[page]! || next !== nextCursor) return { ...noPages<T>(), changed: true };
+    return { ...pages, held };
+  }
   if (page !== pages.starts.length) throw new Error(`page ${page} is not the next page (${pages.starts.length}): read the pages of a cursor list in order`);
   const cursor = nextPage(pages)!.cursor;
   return { starts: [...pages.starts, pages.total], cursors: [...pages.cursors, cursor], held, total: pages.total + rows.length, next, complete: next === undefined };

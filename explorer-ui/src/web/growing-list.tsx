@@ -59,13 +59,21 @@ export function GrowingList<T>({ query, load, rowHeight, row, label, testId, emp
     const next = nextPage(pages);
     if (next && window.last >= pages.total - 10) read(next.page, next.cursor);
   };
-  useEffect(() => {
+  const startOver = () => {
     reading.current = { query, pages: new Set() };
-    setPages(noPages());
     setProblem(undefined);
     scroller.current?.scrollTo(0, 0);
     read(0, undefined);
+  };
+  useEffect(() => {
+    setPages(noPages());
+    startOver();
   }, [query]);
+  // A page read again no longer matched: the list changed while it was read, so read it anew
+  // rather than show pages that no longer follow each other (rows skipped or twice).
+  useEffect(() => {
+    if (pages.changed) startOver();
+  }, [pages.changed]);
   const measure = () => {
     const element = scroller.current;
     if (element) setWindow(rowWindow(pages.total, rowHeight, element.scrollTop, element.clientHeight));
@@ -91,7 +99,7 @@ export function GrowingList<T>({ query, load, rowHeight, row, label, testId, emp
         style={{ height: `min(70vh, ${Math.max(1, pages.total) * rowHeight + 2}px)` /* a short answer gets a short list */ }}>
         <div style={{ height: `${pages.total * rowHeight}px`, position: 'relative' }}>{visible}</div>
       </div>
-      <p class="muted" aria-live="polite">{pages.complete ? `${t('end')} (${pages.total})` : t('loading')}</p>
+      <p class="muted" aria-live="polite">{pages.changed ? t('listChanged') : pages.complete ? `${t('end')} (${pages.total})` : t('loading')}</p>
     </>
   );
 }
