@@ -217,5 +217,22 @@ describe('citytrust audit verify of a bundle encrypted to the auditor\'s OpenPGP
     const otherKey = await citytrust(['audit', 'verify', file, '--pgp-key', strangerKey]);
     assert.equal(otherKey.status, 1, otherKey.stdout + otherKey.stderr);
     assert.match(otherKey.stderr, /^citytrust audit: the bundle does not decrypt with key [0-9A-F]{40} \(.+\): it was encrypted to another key; give the private key whose public half was sent with the export\n$/);
+
+    const recipientKey = join(dir, 'recipient.key.asc');
+    writeFileSync(recipientKey, recipient.privateKey);
+    const cut = join(dir, 'cut-short.json.pgp');
+    const whole = readFileSync(file);
+    writeFileSync(cut, whole.subarray(0, whole.length >> 1));
+    const cutShort = await citytrust(['audit', 'verify', cut, '--pgp-key', recipientKey]);
+    assert.equal(cutShort.status, 1, cutShort.stdout + cutShort.stderr);
+    assert.match(cutShort.stderr, /^citytrust audit: the file is not a whole OpenPGP message \(.+\): it may be cut short or damaged; download the bundle again\n$/);
+  });
+
+  it('reads a bundle an editor saved with a UTF-8 byte order mark as the JSON it is', async () => {
+    const file = join(dir, 'bundle-with-bom.json');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(join(dir, 'bundle.json'))]));
+    const result = await citytrust(['audit', 'verify', file]);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /\nvalid: every check passed/);
   });
 });

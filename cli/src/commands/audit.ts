@@ -70,7 +70,8 @@ async function verify(file: string, { ordererCaFile, pgpKeyFile, pgpPassphraseFi
     }
     text = await decryptAuditBundle(bytes, readFileSync(pgpKeyFile, 'utf8'), readPgpPassphrase(pgpPassphraseFile));
   } else {
-    text = bytes.toString('utf8');
+    // TextDecoder drops a byte order mark an editor may have put before the JSON.
+    text = new TextDecoder().decode(bytes);
   }
   let parsed: unknown;
   try {

@@ -19,11 +19,13 @@ export async function encryptAuditBundle(json: string, recipient: PublicKey): Pr
 
 /**
  * Whether a file is an OpenPGP message rather than a bundle's JSON: armored, or binary, whose
- * first byte is a packet tag (bit 7 set), which no JSON text starts with.
+ * first byte is a packet tag (bit 7 set), which no JSON text starts with — except a UTF-8 byte
+ * order mark, which an editor may put before the JSON (TextDecoder drops it).
  */
 export function isOpenPgpMessage(bytes: Uint8Array): boolean {
   if (bytes.length === 0) return false;
-  if ((bytes[0]! & 0x80) !== 0) return true;
+  const byteOrderMark = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  if (!byteOrderMark && (bytes[0]! & 0x80) !== 0) return true;
   return new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().startsWith('-----BEGIN PGP MESSAGE-----');
 }
 
@@ -53,8 +55,13 @@ export async function decryptAuditBundle(message: Uint8Array, armoredPrivateKey:
     }
   }
   const armored = new TextDecoder().decode(message.subarray(0, 64)).trimStart().startsWith('-----BEGIN PGP MESSAGE-----');
+  let encrypted;
   try {
-    const encrypted = armored ? await openpgp.readMessage({ armoredMessage: new TextDecoder().decode(message) }) : await openpgp.readMessage({ binaryMessage: message });
+    encrypted = armored ? await openpgp.readMessage({ armoredMessage: new TextDecoder().decode(message) }) : await openpgp.readMessage({ binaryMessage: message });
+  } catch (error) {
+    throw new AuditBundleDecryptionError(`the file is not a whole OpenPGP message (${(error as Error).message}): it may be cut short or damaged; download the bundle again`);
+  }
+  try {
     const { data } = await openpgp.decrypt({ message: encrypted, decryptionKeys: privateKey, format: 'binary' });
     return new TextDecoder('utf-8', { fatal: true }).decode(data);
   } catch (error) {
