@@ -161,6 +161,8 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
   // The citizen service raises credit objections and repair applications for subjects, as for trails.
   const credit = newCreditService({ ledger, seals, platformDepartment });
   const trailIndex = newTrailIndex(database.pool);
+  const metrics = newGatewayMetrics();
+  metrics.watchViews({ license: () => licenseView.status(), access: () => accessView.status() });
   return {
     config,
     database,
@@ -182,7 +184,7 @@ export function gatewayServices(config: GatewayConfig, database: Database, ledge
     creditCodes: newCreditCodeService({ credit, seals }),
     creditGraph: newCreditGraph({ queries: newCreditQueries(database.pool), subjectKeys }),
     explorer: newExplorerService(ledger),
-    metrics: newGatewayMetrics(),
+    metrics,
   };
 }
 

@@ -175,6 +175,16 @@ describe('gateway API conventions', () => {
     assert.match(text, /citytrust_gateway_requests_total\{method="GET",operation="getHealth",status="503"\} \d+/);
   });
 
+  it('serves how its ledger views are doing: not yet used, they follow nothing and have answered nothing', async () => {
+    const text = (await gateway.server.inject({ url: '/metrics' })).body;
+    for (const view of ['license', 'access']) {
+      assert.ok(text.includes(`citytrust_gateway_view_following{view="${view}"} 0\n`), text);
+      assert.ok(text.includes(`citytrust_gateway_view_answers{view="${view}",source="view"} 0\n`), text);
+      assert.ok(text.includes(`citytrust_gateway_view_answers{view="${view}",source="ledger"} 0\n`), text);
+      assert.ok(text.includes(`citytrust_gateway_view_stream_losses{view="${view}"} 0\n`), text);
+    }
+  });
+
   it('publishes an OpenAPI 3 document in which every operation says who may call it', async () => {
     const document = (await gateway.server.inject({ url: '/api/v1/openapi.json' })).json();
     assert.equal(document.openapi, '3.0.3');

@@ -14,6 +14,8 @@ export interface ChaincodeEventFollowerOptions {
 
 export interface ChaincodeEventFollower {
   readonly state: 'idle' | 'following' | 'retrying' | 'closed';
+  /** Times the stream failed or ended since the start (each one made the view forget what it held). */
+  readonly losses: number;
   /** Starts following; later calls do nothing, so a view can call it on every use and hold no stream until it is used. */
   start(): void;
   close(): Promise<void>;
@@ -31,6 +33,7 @@ export function newChaincodeEventFollower(options: ChaincodeEventFollowerOptions
   const initialDelayMs = options.retry?.initialDelayMs ?? 200;
   const maxDelayMs = options.retry?.maxDelayMs ?? 5_000;
   let state: ChaincodeEventFollower['state'] = 'idle';
+  let losses = 0;
   let stream: LedgerEventStream | undefined;
   let following: Promise<void> | undefined;
   let wake: (() => void) | undefined;
@@ -59,6 +62,7 @@ export function newChaincodeEventFollower(options: ChaincodeEventFollowerOptions
       } catch (error) {
         if (closed()) break;
         state = 'retrying';
+        losses++;
         options.onLost(error instanceof Error ? error : new Error(String(error)), delayMs);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delayMs);
@@ -75,6 +79,9 @@ export function newChaincodeEventFollower(options: ChaincodeEventFollowerOptions
   return {
     get state() {
       return state;
+    },
+    get losses() {
+      return losses;
     },
     start() {
       following ??= follow();

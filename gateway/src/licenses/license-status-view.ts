@@ -18,6 +18,8 @@ export interface LicenseStatusViewStatus {
   /** Verifications answered from the view, and from the ledger, since the start. */
   readonly hits: number;
   readonly misses: number;
+  /** Times its event stream failed, each making it forget everything. */
+  readonly streamLosses: number;
 }
 
 export interface LicenseStatusView {
@@ -138,7 +140,7 @@ export function newLicenseStatusView(options: LicenseStatusViewOptions): License
       generation++;
     },
 
-    status: () => ({ state: follower.state, held: licenses.size, hits, misses }),
+    status: () => ({ state: follower.state, held: licenses.size, hits, misses, streamLosses: follower.losses }),
 
     async close() {
       await follower.close();

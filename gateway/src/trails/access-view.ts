@@ -21,6 +21,8 @@ export interface AccessViewStatus {
   readonly misses: number;
   /** Records the view failed to fetch (the ledger away): each such access went to the ledger. */
   readonly fetchFailures: number;
+  /** Times its event stream failed, each making it forget everything. */
+  readonly streamLosses: number;
 }
 
 export interface AccessView {
@@ -172,7 +174,7 @@ export function newAccessView(options: AccessViewOptions): AccessView {
       touch(authorizationKey(authorizationId));
     },
 
-    status: () => ({ state: follower.state, items: items.size, authorizations: authorizations.size, hits, misses, fetchFailures }),
+    status: () => ({ state: follower.state, items: items.size, authorizations: authorizations.size, hits, misses, fetchFailures, streamLosses: follower.losses }),
 
     async close() {
       await follower.close();

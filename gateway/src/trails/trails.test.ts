@@ -74,6 +74,25 @@ describe('a department shares an enterprise\'s data under a legal basis', () => 
     assert.deepEqual([stored.outcome, stored.department, stored.resultDigest, stored.qualityRating], ['granted', CREDIT, exchange.body.receipt.resultDigest, 4]);
   });
 
+  test('once the gateway\'s access view holds the legal basis, exchanges skip the ledger\'s pre-check, are still recorded, and /metrics says so', async () => {
+    const basis = await call('POST', '/api/v1/authorizations/legal-bases', tokens.marketAdmin!, { grantee: CREDIT, items: ['MR-ENT-BASIC'], purpose: PURPOSE, scenario: '一网通办: 年报核查', validFrom: aMinuteAgo(), validUntil: inAYear() });
+    const fromView = async () => {
+      const text = (await gateway.server.inject({ url: '/metrics' })).body;
+      return Number(/citytrust_gateway_view_answers\{view="access",source="view"\} (\d+)/.exec(text)?.[1]);
+    };
+    const before = await fromView();
+    const deadline = Date.now() + 10_000;
+    let exchanges = 0;
+    while ((await fromView()) === before && Date.now() < deadline) {
+      const exchange = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject: ENTERPRISE, items: ['MR-ENT-BASIC'], purpose: PURPOSE, authorizationId: basis.body.authorizationId, caseReference: `YWTB-VIEW-${(exchanges += 1)}` });
+      assert.equal(exchange.status, 200, JSON.stringify(exchange.body));
+      const stored = JSON.parse(Buffer.from(await ledger.evaluate({ department: MARKET, contract: 'trail', transaction: 'getTrail', arguments: [exchange.body.receipt.trailId] })).toString());
+      assert.equal(stored.outcome, 'granted');
+    }
+    assert.ok((await fromView()) > before, `after ${exchanges} exchanges the view allowed one`);
+    assert.ok((await gateway.server.inject({ url: '/metrics' })).body.includes('citytrust_gateway_view_following{view="access"} 1\n'));
+  });
+
   test('an access outside the legal basis is refused with its check, and the refused attempt is recorded', async () => {
     const basis = await call('POST', '/api/v1/authorizations/legal-bases', tokens.marketAdmin!, { grantee: CREDIT, items: ['MR-ENT-BASIC'], purpose: PURPOSE, scenario: 'narrow', validFrom: aMinuteAgo(), validUntil: inAYear() });
     const refused = await call('POST', '/api/v1/exchange', tokens.creditOfficer!, { subject: ENTERPRISE, items: ['MR-ENT-BASIC'], purpose: 'marketing', authorizationId: basis.body.authorizationId, caseReference: 'X-1' });
